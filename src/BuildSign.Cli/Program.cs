@@ -1,0 +1,3 @@
+using BuildSign.Cli;
+
+return await BuildSignCommandLine.RunAsync(args);

@@ -1,0 +1,39 @@
+namespace BuildSign.Core.Formats;
+
+/// <summary>
+/// What a format asks the signer to sign for one file: the CMS content and the attributes that
+/// the signature covers. The pipeline adds contentType, messageDigest and the key-protection
+/// attribute itself.
+/// </summary>
+public sealed record SigningInput
+{
+    /// <summary>The CMS eContentType OID (id-data, SPC_INDIRECT_DATA, ...).</summary>
+    public required string ContentType { get; init; }
+
+    /// <summary>The encapsulated content octets, or null for a detached signature.</summary>
+    public ReadOnlyMemory<byte>? EncapsulatedContent { get; init; }
+
+    /// <summary>The value of the messageDigest signed attribute.</summary>
+    public required ReadOnlyMemory<byte> MessageDigest { get; init; }
+
+    /// <summary>The digest algorithm of the message digest and of the signature.</summary>
+    public required DigestAlgorithm Digest { get; init; }
+
+    /// <summary>The digest of the file itself (the Authenticode image digest, the package hash), for output.</summary>
+    public required ReadOnlyMemory<byte> FileDigest { get; init; }
+
+    /// <summary>Format-specific signed attributes, in the order they should be listed.</summary>
+    public IReadOnlyList<SignedAttribute> SignedAttributes { get; init; } = [];
+
+    /// <summary>Whether to add a signingTime attribute (it makes signatures non-deterministic).</summary>
+    public bool IncludeSigningTime { get; init; }
+
+    /// <summary>Whether to add an ESS signing-certificate-v2 attribute naming the signer certificate.</summary>
+    public bool IncludeSigningCertificateV2 { get; init; }
+
+    /// <summary>The unsigned attribute OID a timestamp token goes under for this format.</summary>
+    public required string TimestampAttribute { get; init; }
+
+    /// <summary>Format-private state carried to <see cref="IFileFormat.EmbedAsync"/>.</summary>
+    public object? State { get; init; }
+}
