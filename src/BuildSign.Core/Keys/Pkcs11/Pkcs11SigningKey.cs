@@ -288,7 +288,7 @@ public sealed class Pkcs11SigningKey : ISigningKey
                 throw Pkcs11Errors.Operation(ex, $"signing with key {keyName}", tokenName);
             }
         }
-        var chain = SignerCertificateChain.Select(candidates, certificate => Verifies(certificate, algorithm, proofDigest, proof));
+        var chain = SignerCertificateChain.Select(candidates, certificate => Verifies(certificate, algorithm, proofDigest, proof), issuersOnly: certificatePath is null);
         return chain ?? throw new SigningException($"{source} does not match key {keyName} in token {tokenName}");
     }
 

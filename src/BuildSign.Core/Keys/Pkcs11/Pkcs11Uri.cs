@@ -124,6 +124,25 @@ public sealed class Pkcs11Uri
     /// <summary>The URI text; safe to print because a PIN value is never accepted.</summary>
     public override string ToString() => Text;
 
+    /// <summary>Percent-encodes a value for a URI attribute, keeping only characters that need no escaping.</summary>
+    internal static string Escape(string value)
+    {
+        var builder = new StringBuilder(value.Length);
+        foreach (var b in Encoding.UTF8.GetBytes(value))
+        {
+            var c = (char)b;
+            if (char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '~' or '/' or ':')
+            {
+                builder.Append(c);
+            }
+            else
+            {
+                builder.Append('%').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+        return builder.ToString();
+    }
+
     private static Dictionary<string, byte[]> Split(string part, char separator, string where)
     {
         var values = new Dictionary<string, byte[]>(StringComparer.Ordinal);

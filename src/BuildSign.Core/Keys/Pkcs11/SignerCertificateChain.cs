@@ -42,9 +42,10 @@ internal sealed record SignerCertificateChain(X509Certificate2 Leaf, IReadOnlyLi
     /// <summary>
     /// Picks the leaf as the certificate whose public key <paramref name="matchesKey"/> accepts, and
     /// the intermediates as the other certificates that are not self-signed, leaf's issuer first.
-    /// Returns null when no certificate matches the key.
+    /// With <paramref name="issuersOnly"/>, certificates that are not on the leaf's issuer path are
+    /// left out (a token holds other signers' certificates too). Returns null when none matches the key.
     /// </summary>
-    public static SignerCertificateChain? Select(IReadOnlyList<X509Certificate2> certificates, Func<X509Certificate2, bool> matchesKey)
+    public static SignerCertificateChain? Select(IReadOnlyList<X509Certificate2> certificates, Func<X509Certificate2, bool> matchesKey, bool issuersOnly)
     {
         var leaf = certificates.FirstOrDefault(matchesKey);
         if (leaf is null)
@@ -61,7 +62,10 @@ internal sealed record SignerCertificateChain(X509Certificate2 Leaf, IReadOnlyLi
             rest.Remove(issuer);
             current = issuer;
         }
-        ordered.AddRange(rest);
+        if (!issuersOnly)
+        {
+            ordered.AddRange(rest);
+        }
         return new SignerCertificateChain(leaf, ordered);
     }
 
