@@ -11,6 +11,8 @@ namespace BuildSign.Core.Tests.Keys;
 [Collection(SoftHsmCollection.Name)]
 public sealed class Pkcs11SigningKeyTests(ITestOutputHelper output)
 {
+    private const int BatchSize = 200;
+
     private static SoftHsmToken Token => SoftHsmToken.Shared;
 
     private static Task<Pkcs11SigningKey> Open(string keyString, string? certificatePath = null) =>
@@ -65,10 +67,11 @@ public sealed class Pkcs11SigningKeyTests(ITestOutputHelper output)
 
         for (var batch = 0; batch < 2; batch++)
         {
-            var digests = Enumerable.Range(0, 200).Select(i => SHA256.HashData(BitConverter.GetBytes(i * 7 + batch))).ToList();
+            var digests = Enumerable.Range(0, BatchSize).Select(i => SHA256.HashData(BitConverter.GetBytes(i * 7 + batch))).ToList();
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var stopwatch = Stopwatch.StartNew();
             var signatures = await key.SignDigestsAsync([.. digests.Select((d, i) => new DigestSignRequest(DigestAlgorithm.Sha256, d, $"f{i}"))], CancellationToken.None);
-            output.WriteLine($"batch {batch}: 200 RSA-3072 signatures over {key.SessionCount} sessions in {stopwatch.ElapsedMilliseconds} ms ({stopwatch.Elapsed.TotalMilliseconds / 200:F2} ms each)");
+            output.WriteLine($"batch {batch}: {BatchSize} RSA-3072 signatures over {key.SessionCount} sessions in {stopwatch.ElapsedMilliseconds} ms ({stopwatch.Elapsed.TotalMilliseconds / BatchSize:F2} ms each, {(Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds / BatchSize:F2} ms CPU each)");
             for (var i = 0; i < digests.Count; i++)
             {
                 Assert.True(publicKey.VerifyHash(digests[i], signatures[i], HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1), $"batch {batch} signature {i}");
@@ -175,6 +178,16 @@ public sealed class Pkcs11SigningKeyTests(ITestOutputHelper output)
         var error = await Assert.ThrowsAsync<SigningException>(() => Open(Token.KeyString("nosign")));
 
         Assert.Equal("key 'nosign' in token 'buildsign-test' may not sign (its CKA_SIGN is false)", error.Message);
+    }
+
+    [Fact]
+    public async Task Cancelled_batch_stops()
+    {
+        await using var key = await Open(Token.EcdsaKeyString);
+        using var cancellation = new CancellationTokenSource();
+        await cancellation.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => key.SignDigestsAsync([new DigestSignRequest(DigestAlgorithm.Sha256, new byte[32], "a.dll")], cancellation.Token));
     }
 
     [Fact]

@@ -149,6 +149,12 @@ public sealed class Pkcs11SigningKey : ISigningKey
                         signatures[index] = Sign(session, mechanism, key, inputs[index], requests[index].Label);
                     }
                 }
+                catch
+                {
+                    // One failure fails the batch: stop the other workers from taking more digests.
+                    Volatile.Write(ref next, inputs.Length);
+                    throw;
+                }
                 finally
                 {
                     _pool.Return(session);

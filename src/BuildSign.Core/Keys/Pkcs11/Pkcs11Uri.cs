@@ -15,7 +15,11 @@ public sealed class Pkcs11Uri
     /// <summary>The module used when the URI names none: SoftHSM2 as Debian and Ubuntu install it.</summary>
     public const string DefaultModulePath = "/usr/lib/softhsm/libsofthsm2.so";
 
-    /// <summary>The vendor query attribute naming a SoftHSM2 configuration file to use for this key.</summary>
+    /// <summary>
+    /// The vendor query attribute naming a SoftHSM2 configuration file for this key. SoftHSM2 reads
+    /// SOFTHSM2_CONF with the C library's getenv when it initializes, which .NET's own environment
+    /// does not reach on Linux; with this attribute BuildSign sets it natively before loading the module.
+    /// </summary>
     public const string SoftHsmConfigAttribute = "softhsm2-conf";
 
     private static readonly HashSet<string> PathAttributes = ["token", "serial", "manufacturer", "model", "object", "id", "type", "slot-id", "slot-description", "slot-manufacturer", "library-description", "library-manufacturer", "library-version"];
