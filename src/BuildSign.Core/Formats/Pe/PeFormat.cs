@@ -21,6 +21,9 @@ public sealed class PeFormat : IFileFormat
     public string Name => "pe";
 
     /// <inheritdoc />
+    public bool SupportsAppend => true;
+
+    /// <inheritdoc />
     public bool Recognizes(FileHead head)
     {
         ArgumentNullException.ThrowIfNull(head);
