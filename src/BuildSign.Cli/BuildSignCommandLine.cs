@@ -8,7 +8,6 @@ internal static class BuildSignCommandLine
 {
     public static RootCommand Create() => new("BuildSign: sign build outputs with keys that never leave an HSM or signing service.")
     {
-        SignCommand.Create(),
         VerifyCommand.Create(),
     };
 

@@ -1,4 +1,5 @@
 using BuildSign.Core.Formats;
+using BuildSign.Core.Formats.Pe;
 
 namespace BuildSign.Core.Pipeline;
 
@@ -10,6 +11,6 @@ public static class DefaultFormats
 
     private static IEnumerable<IFileFormat> Create()
     {
-        yield break;
+        yield return new PeFormat();
     }
 }
