@@ -9,6 +9,8 @@ internal static class BuildSignCommandLine
     public static RootCommand Create() => new("BuildSign: sign build outputs with keys that never leave an HSM or signing service.")
     {
         VerifyCommand.Create(),
+        KeysCommand.Create(),
+        DevCommand.Create(),
     };
 
     public static async Task<int> RunAsync(string[] args)

@@ -23,13 +23,23 @@ internal static class DevCertificateAuthority
         return request.CreateSelfSigned(now.AddMinutes(-5), now.AddYears(10));
     }
 
+    /// <summary>
+    /// Issues a one-year timestamping certificate (critical timeStamping EKU, as CSBR 7.1.2.3 and
+    /// RFC 3161 require) for the local development timestamp server.
+    /// </summary>
+    public static X509Certificate2 IssueTimestamping(X509Certificate2 root, RSA publicKey) =>
+        Issue(root, "CN=BuildSign Dev Timestamp Authority, O=BuildSign development only", publicKey, "1.3.6.1.5.5.7.3.8");
+
     /// <summary>Issues a one-year code-signing certificate (critical codeSigning EKU, not a CA) for an RSA public key.</summary>
-    public static X509Certificate2 IssueCodeSigning(X509Certificate2 root, RSA publicKey)
+    public static X509Certificate2 IssueCodeSigning(X509Certificate2 root, RSA publicKey) =>
+        Issue(root, "CN=BuildSign Dev Signer, O=BuildSign development only", publicKey, CodeSigningOid);
+
+    private static X509Certificate2 Issue(X509Certificate2 root, string subject, RSA publicKey, string usage)
     {
-        var request = new CertificateRequest("CN=BuildSign Dev Signer, O=BuildSign development only", publicKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var request = new CertificateRequest(subject, publicKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(CodeSigningOid)], true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(usage)], true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(root, true, false));
         var serial = RandomNumberGenerator.GetBytes(16);

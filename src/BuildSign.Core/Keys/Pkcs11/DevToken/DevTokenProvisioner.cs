@@ -46,6 +46,8 @@ public static class DevTokenProvisioner
         var tokenDirectory = Path.Combine(folder, "tokens");
         var pinPath = Path.Combine(folder, "pin");
         var rootPath = Path.Combine(folder, "dev-root.pem");
+        var tsaPath = Path.Combine(folder, "dev-tsa.pem");
+        var tsaKeyPath = Path.Combine(folder, "dev-tsa-key.pem");
         var signerPath = Path.Combine(folder, "signer.pem");
         var keyString = $"pkcs11:token={TokenLabel};object={KeyLabel}?module-path={Pkcs11Uri.Escape(modulePath)}&pin-source=file:{Pkcs11Uri.Escape(pinPath)}&{Pkcs11Uri.SoftHsmConfigAttribute}={Pkcs11Uri.Escape(configPath)}";
 
@@ -59,7 +61,7 @@ public static class DevTokenProvisioner
             {
                 throw new SigningException($"the dev token in {folder} does not work ({ex.Message}); delete the folder to create a new one", ex);
             }
-            return new DevToken(keyString, configPath, rootPath, signerPath, Created: false);
+            return new DevToken(keyString, configPath, rootPath, signerPath, tsaPath, tsaKeyPath, Created: false);
         }
         if (Directory.Exists(tokenDirectory) && Directory.EnumerateFileSystemEntries(tokenDirectory).Any())
         {
@@ -80,9 +82,14 @@ public static class DevTokenProvisioner
             OwnerOnlyFile.WriteAllText(Path.Combine(folder, "dev-root-key.pem"), rootKey.ExportPkcs8PrivateKeyPem() + "\n");
         }
         File.WriteAllText(signerPath, signer.ExportCertificatePem() + "\n");
+        using (var tsaKey = RSA.Create(3072))
+        {
+            File.WriteAllText(tsaPath, DevCertificateAuthority.IssueTimestamping(root, tsaKey).ExportCertificatePem() + "\n");
+            OwnerOnlyFile.WriteAllText(tsaKeyPath, tsaKey.ExportPkcs8PrivateKeyPem() + "\n");
+        }
         // The PIN file goes last: its presence marks a finished token.
         OwnerOnlyFile.WriteAllText(pinPath, userPin + "\n");
-        return new DevToken(keyString, configPath, rootPath, signerPath, Created: true);
+        return new DevToken(keyString, configPath, rootPath, signerPath, tsaPath, tsaKeyPath, Created: true);
     }
 
     private static X509Certificate2 CreateTokenAndKey(string modulePath, string configPath, string userPin, X509Certificate2 root)
