@@ -26,9 +26,8 @@ public sealed class ScriptFormat : IFileFormat
     public async ValueTask<FileInspection> InspectAsync(string path, CancellationToken cancellationToken)
     {
         var text = await ScriptText.ReadAsync(path, cancellationToken).ConfigureAwait(false);
-        // A malformed block still counts: Replace drops it, Verify reports it.
-        var block = ScriptSignatureBlock.Find(text.Text, StyleOf(path));
-        return new FileInspection(Name, block is null ? 0 : 1);
+        ContentLength(text, path);
+        return new FileInspection(Name, ScriptSignatureBlock.Find(text.Text, StyleOf(path)) is null ? 0 : 1);
     }
 
     /// <inheritdoc />
@@ -107,7 +106,12 @@ public sealed class ScriptFormat : IFileFormat
         ScriptCommentStyle.ForExtension(Path.GetExtension(path).ToLowerInvariant())
         ?? throw new SigningException(path, "not a signable script type (by its extension)");
 
-    // Signing replaces: whatever block is there now is dropped along with its leading line break.
-    private static int ContentLength(ScriptText text, string path) =>
-        ScriptSignatureBlock.Find(text.Text, StyleOf(path))?.ContentLength ?? text.Text.Length;
+    // Signing replaces: a block that is there now is dropped along with its leading line break. A
+    // malformed one is refused rather than dropped, since it may hide script text after it.
+    private static int ContentLength(ScriptText text, string path) => ScriptSignatureBlock.Find(text.Text, StyleOf(path)) switch
+    {
+        null => text.Text.Length,
+        { Problem: { } problem } => throw new SigningException(path, $"{problem}; remove it before signing"),
+        var block => block.ContentLength,
+    };
 }

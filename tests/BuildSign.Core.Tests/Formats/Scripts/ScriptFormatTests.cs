@@ -172,6 +172,21 @@ public class ScriptFormatTests
     }
 
     [Fact]
+    public async Task AMalformedBlockIsRefusedRatherThanDroppedWithTheTextAfterIt()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("a.ps1");
+        File.WriteAllText(path, "Get-Date\r\n# SIG # Begin signature block\r\nWrite-Host 'still code'\r\n");
+        var before = File.ReadAllBytes(path);
+
+        var result = await SingleFormatSigning.SignAsync(_format, path);
+
+        Assert.Equal(FileSigningStatus.Failed, result.Status);
+        Assert.Equal("malformed signature block (no end line); remove it before signing", result.Error);
+        Assert.Equal(before, File.ReadAllBytes(path));
+    }
+
+    [Fact]
     public async Task AppendIsRefusedAndTheSignatureStays()
     {
         using var dir = new TempDirectory();
