@@ -11,6 +11,8 @@ internal sealed class ScriptText
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private static readonly UnicodeEncoding StrictUtf16 = new(bigEndian: false, byteOrderMark: false, throwOnInvalidBytes: true);
 
+    private const long MaxLength = 256L << 20;
+
     private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
     private static ReadOnlySpan<byte> Utf16LittleEndianBom => [0xFF, 0xFE];
     private static ReadOnlySpan<byte> Utf16BigEndianBom => [0xFE, 0xFF];
@@ -31,8 +33,16 @@ internal sealed class ScriptText
     private Encoding Encoding => EncodingKind == ScriptTextEncoding.Utf16LittleEndian ? StrictUtf16 : StrictUtf8;
 
     /// <summary>Reads and decodes a script; throws <see cref="SigningException"/> when the bytes are not valid text.</summary>
-    public static async Task<ScriptText> ReadAsync(string path, CancellationToken cancellationToken) =>
-        Decode(path, await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false));
+    public static async Task<ScriptText> ReadAsync(string path, CancellationToken cancellationToken)
+    {
+        // Scripts are read whole (the text is decoded and searched from its end); this bounds a
+        // huge file that merely carries a script's extension.
+        if (new FileInfo(path).Length > MaxLength)
+        {
+            throw new SigningException(path, $"too large for a script (over {MaxLength >> 20} MiB)");
+        }
+        return Decode(path, await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false));
+    }
 
     /// <summary>Decodes a script's bytes; throws <see cref="SigningException"/> when they are not valid text.</summary>
     public static ScriptText Decode(string path, ReadOnlySpan<byte> bytes)
