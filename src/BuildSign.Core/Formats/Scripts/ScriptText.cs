@@ -69,7 +69,7 @@ internal sealed class ScriptText
     public string LineEnding(int length)
     {
         var newline = Text.AsSpan(0, length).IndexOf('\n');
-        return newline > 0 && Text[newline - 1] == '\r' || newline < 0 ? "\r\n" : "\n";
+        return newline < 0 || (newline > 0 && Text[newline - 1] == '\r') ? "\r\n" : "\n";
     }
 
     private static ScriptTextEncoding Detect(string path, ReadOnlySpan<byte> bytes)
