@@ -1,5 +1,7 @@
 using BuildSign.Core.Formats;
+using BuildSign.Core.Formats.Detached;
 using BuildSign.Core.Formats.Pe;
+using BuildSign.Core.Formats.Scripts;
 
 namespace BuildSign.Core.Pipeline;
 
@@ -12,5 +14,7 @@ public static class DefaultFormats
     private static IEnumerable<IFileFormat> Create()
     {
         yield return new PeFormat();
+        yield return new ScriptFormat();
+        yield return new DetachedSignatureFormat();
     }
 }
