@@ -1,13 +1,14 @@
+using Xunit;
 using System.Runtime.InteropServices;
-using BuildSign.Testing;
 
-namespace BuildSign.Core.Tests.Formats.Pe;
+
+namespace BuildSign.Testing;
 
 /// <summary>
 /// Real PE files from the running .NET runtime: System.Runtime.dll is an IL-only PE32,
 /// System.ComponentModel.dll a ReadyToRun PE32+. Both are small and signed by Microsoft.
 /// </summary>
-internal static class TestPeFiles
+public static class TestPeFiles
 {
     public const string Pe32 = "pe32";
     public const string Pe32Plus = "pe32plus";
