@@ -111,6 +111,10 @@ public sealed class NuGetPackageFormat : IFileFormat
         {
             throw new SigningException(outputPath, "the written signature does not hold the signed content");
         }
+        if (cms.FindSigner() is { } signer && NuGetSignerKeyRule.FindProblem(signer) is { } keyProblem)
+        {
+            throw new SigningException(outputPath, keyProblem);
+        }
     }
 
     /// <inheritdoc />

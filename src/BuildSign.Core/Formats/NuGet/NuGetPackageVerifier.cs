@@ -41,6 +41,10 @@ internal static class NuGetPackageVerifier
         {
             verification = verification with { Problems = [.. verification.Problems, "the signature has no commitment-type-indication (not an author signature)"] };
         }
+        if (cms.FindSigner() is { } signer && NuGetSignerKeyRule.FindProblem(signer) is { } keyProblem)
+        {
+            verification = verification with { Problems = [.. verification.Problems, keyProblem] };
+        }
 
         var actual = await PackageHasher.HashFileAsync(path, state.Layout, entry, signed.Algorithm, cancellationToken).ConfigureAwait(false);
         var error = actual.AsSpan().SequenceEqual(signed.PackageHash.Span)
