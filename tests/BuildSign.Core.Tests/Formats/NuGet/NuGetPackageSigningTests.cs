@@ -164,6 +164,38 @@ public sealed class NuGetPackageSigningTests(NuGetFixture fixture) : IDisposable
         Assert.Equal("not signed", ours.Error);
     }
 
+    [Theory]
+    [InlineData("signing-time", "error: NU3011: The primary signature is invalid.")]
+    [InlineData("signing-certificate-v2", "error: NU3011: Exactly one signing-certificate-v2 attribute is required.")]
+    [InlineData("commitment-type", "Signature type: Author")]
+    // Without commitment-type-indication NuGet still verifies the signature, but not as an author signature.
+    public async Task NuGetNeedsTheAttributesWeAdd(string left, string nugetSays)
+    {
+        var package = CopyOfUnsigned();
+        var format = NuGetSigningSession.Format;
+        var input = await format.PrepareAsync(package, await format.InspectAsync(package, default), new SignatureOptions(), default);
+        input = left switch
+        {
+            "signing-time" => input with { IncludeSigningTime = false },
+            "commitment-type" => input with { SignedAttributes = [] },
+            _ => input with { IncludeSigningCertificateV2 = false },
+        };
+        await using var key = BuildSign.Core.Keys.Software.SoftwareSigningKey.Load(TestPki.Shared.RsaPfx);
+        var signature = await BuildSign.Core.Cms.CmsSigner.SignAsync(input, key, default);
+        var output = _directory.File("partial.nupkg");
+        await format.EmbedAsync(package, output, input, signature, ExistingSignatureAction.Replace, default);
+
+        var nuget = fixture.Dotnet.NuGetVerify(output);
+        if (left == "commitment-type")
+        {
+            Assert.True(nuget.ExitCode == 0, nuget.Output);
+            Assert.DoesNotContain(nugetSays, nuget.Output, StringComparison.Ordinal);
+            return;
+        }
+        Assert.True(nuget.ExitCode != 0, nuget.Output);
+        Assert.Contains(nugetSays, nuget.Output, StringComparison.Ordinal);
+    }
+
     private static byte[] Read(ZipArchiveEntry entry)
     {
         using var stream = entry.Open();
