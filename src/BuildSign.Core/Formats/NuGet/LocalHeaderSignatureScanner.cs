@@ -31,7 +31,8 @@ internal sealed class LocalHeaderSignatureScanner
         chunk[..head].CopyTo(seam[_carryLength..]);
         var seamLength = _carryLength + head;
         var atSeam = seam[..seamLength].IndexOf(pattern);
-        if (_carryLength > 0 && atSeam >= 0)
+        // A seam match at position 0 is the record's own signature split across chunks.
+        if (_carryLength > 0 && atSeam >= 0 && _position - _carryLength + atSeam > 0)
         {
             FoundAt = _position - _carryLength + atSeam;
             return;

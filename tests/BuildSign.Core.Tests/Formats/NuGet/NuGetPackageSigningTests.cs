@@ -73,6 +73,30 @@ public sealed class NuGetPackageSigningTests(NuGetFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task PackageWrittenWithDataDescriptorsSignsAndVerifies()
+    {
+        // Streamed zip writers put sizes after the data; NuGet and BuildSign must measure entries alike.
+        var package = _directory.File("streamed.nupkg");
+        using (var source = ZipFile.OpenRead(fixture.UnsignedPackage))
+        using (var file = File.Create(package))
+        using (var zip = new ZipArchive(new BuildSign.Core.Tests.Formats.Zip.NonSeekableStream(file), ZipArchiveMode.Create))
+        {
+            foreach (var entry in source.Entries)
+            {
+                using var from = entry.Open();
+                using var to = zip.CreateEntry(entry.FullName).Open();
+                from.CopyTo(to);
+            }
+        }
+        Assert.All(BuildSign.Core.Formats.Zip.ZipArchiveReader.ReadFile(package).Entries, e => Assert.True(e.HasDataDescriptor));
+
+        await NuGetSigningSession.SignAsync(package, TestPki.Shared.RsaPfx);
+        var nuget = fixture.Dotnet.NuGetVerify(package);
+        Assert.True(nuget.ExitCode == 0, nuget.Output);
+        Assert.True((await NuGetSigningSession.VerifyAsync(package)).IsValid);
+    }
+
+    [Fact]
     public async Task TamperedEntryFailsBothVerifiers()
     {
         var package = CopyOfUnsigned();
