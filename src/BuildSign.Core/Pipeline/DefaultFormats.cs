@@ -1,5 +1,6 @@
 using BuildSign.Core.Formats;
 using BuildSign.Core.Formats.Detached;
+using BuildSign.Core.Formats.NuGet;
 using BuildSign.Core.Formats.Pe;
 using BuildSign.Core.Formats.Scripts;
 
@@ -15,6 +16,7 @@ public static class DefaultFormats
     {
         yield return new PeFormat();
         yield return new ScriptFormat();
+        yield return new NuGetPackageFormat();
         yield return new DetachedSignatureFormat();
     }
 }
