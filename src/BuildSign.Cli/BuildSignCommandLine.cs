@@ -1,25 +1,34 @@
 using System.CommandLine;
+using BuildSign.Cli.Commands;
 
 namespace BuildSign.Cli;
 
 /// <summary>The root of the <c>buildsign</c> command: one subcommand per file under Commands/.</summary>
 internal static class BuildSignCommandLine
 {
-    /// <summary>Exit code for a usage error.</summary>
-    public const int UsageError = 2;
+    public static RootCommand Create() => new("BuildSign: sign build outputs with keys that never leave an HSM or signing service.")
+    {
+        SignCommand.Create(),
+        VerifyCommand.Create(),
+    };
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var root = new RootCommand("BuildSign: sign build outputs with keys that never leave an HSM or signing service.");
-        var result = root.Parse(args);
+        var result = Create().Parse(args);
         if (result.Errors.Count > 0)
         {
             foreach (var error in result.Errors)
             {
-                await Console.Error.WriteLineAsync($"buildsign: {error.Message}");
+                await Console.Error.WriteLineAsync($"buildsign: {error.Message}").ConfigureAwait(false);
             }
-            return UsageError;
+            return ExitCodes.Usage;
         }
-        return await result.InvokeAsync();
+        using var cancellation = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancellation.Cancel();
+        };
+        return await result.InvokeAsync(cancellationToken: cancellation.Token).ConfigureAwait(false);
     }
 }

@@ -22,7 +22,8 @@ public sealed class TestPki
         var notBefore = DateTimeOffset.UtcNow.AddDays(-1);
         var notAfter = DateTimeOffset.UtcNow.AddYears(2);
 
-        using var rootKey = RSA.Create(3072);
+        var rootKey = RSA.Create(3072);
+        RootKey = rootKey;
         var rootRequest = new CertificateRequest("CN=BuildSign Test Root CA, O=BuildSign Tests", rootKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         rootRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         rootRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
@@ -40,6 +41,7 @@ public sealed class TestPki
         WritePem(RsaLeafPem, RsaLeaf);
         WritePem(EcdsaLeafPem, EcdsaLeaf);
         WritePem(TsaLeafPem, TsaLeaf);
+        File.WriteAllText(RootKeyPem, RootKey.ExportPkcs8PrivateKeyPem());
         File.WriteAllText(RsaKeyPem, RsaKey.ExportPkcs8PrivateKeyPem());
         File.WriteAllText(EcdsaKeyPem, EcdsaKey.ExportPkcs8PrivateKeyPem());
         File.WriteAllText(TsaKeyPem, TsaKey.ExportPkcs8PrivateKeyPem());
@@ -53,12 +55,16 @@ public sealed class TestPki
             request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(ekuOid)], true));
             request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
             request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Root, true, false));
-            return request.Create(Root, from, to, [0x10, serial, (byte)Random.Shared.Next(256)]);
+            var generator = X509SignatureGenerator.CreateForRSA(rootKey, RSASignaturePadding.Pkcs1);
+            using var issued = request.Create(Root.SubjectName, generator, from, to, [0x10, serial, (byte)Random.Shared.Next(256)]);
+            return X509CertificateLoader.LoadCertificate(issued.RawData);
         }
     }
 
     public string Directory { get; }
     public X509Certificate2 Root { get; }
+    public RSA RootKey { get; }
+    public string RootKeyPem => Path("root-key.pem");
     public X509Certificate2 RsaLeaf { get; }
     public RSA RsaKey { get; }
     public X509Certificate2 EcdsaLeaf { get; }

@@ -15,6 +15,15 @@ public interface IFileFormat
     /// <summary>Decides from the file's first bytes and its name whether this format owns the file.</summary>
     bool Recognizes(FileHead head);
 
+    /// <summary>True when the format can keep existing signatures and add a nested one.</summary>
+    bool SupportsAppend => false;
+
+    /// <summary>
+    /// True when the format signs only files named explicitly (detached signatures of any file),
+    /// so directory walks do not pick up every file.
+    /// </summary>
+    bool IsFallback => false;
+
     /// <summary>The file the signature is written to: the file itself, or a detached signature beside it.</summary>
     string GetSignaturePath(string path) => path;
 

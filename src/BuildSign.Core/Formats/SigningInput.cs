@@ -10,7 +10,11 @@ public sealed record SigningInput
     /// <summary>The CMS eContentType OID (id-data, SPC_INDIRECT_DATA, ...).</summary>
     public required string ContentType { get; init; }
 
-    /// <summary>The encapsulated content octets, or null for a detached signature.</summary>
+    /// <summary>
+    /// The encapsulated content, or null for a detached signature. For id-data it is wrapped in an
+    /// OCTET STRING; for Authenticode's SPC_INDIRECT_DATA it must be the DER of a single ASN.1 value
+    /// and is embedded as that value, as PKCS#7 v1.5 and Authenticode require.
+    /// </summary>
     public ReadOnlyMemory<byte>? EncapsulatedContent { get; init; }
 
     /// <summary>The value of the messageDigest signed attribute.</summary>
@@ -27,6 +31,9 @@ public sealed record SigningInput
 
     /// <summary>Whether to add a signingTime attribute (it makes signatures non-deterministic).</summary>
     public bool IncludeSigningTime { get; init; }
+
+    /// <summary>The signingTime value, when <see cref="IncludeSigningTime"/> is set.</summary>
+    public DateTimeOffset SigningTime { get; init; } = DateTimeOffset.UtcNow;
 
     /// <summary>Whether to add an ESS signing-certificate-v2 attribute naming the signer certificate.</summary>
     public bool IncludeSigningCertificateV2 { get; init; }

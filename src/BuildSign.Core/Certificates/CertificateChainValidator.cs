@@ -1,0 +1,48 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace BuildSign.Core.Certificates;
+
+/// <summary>Builds a certificate chain to given trust anchors (or the system store when none are given).</summary>
+public static class CertificateChainValidator
+{
+    /// <summary>id-kp-codeSigning.</summary>
+    public const string CodeSigning = "1.3.6.1.5.5.7.3.3";
+
+    /// <summary>id-kp-timeStamping.</summary>
+    public const string TimeStamping = "1.3.6.1.5.5.7.3.8";
+
+    /// <summary>
+    /// Returns null when <paramref name="leaf"/> chains to an anchor with the required extended key
+    /// usage at <paramref name="time"/>, else a one-line reason. Revocation is not checked: the
+    /// signing and timestamp times are what matter, and no network is assumed.
+    /// </summary>
+    public static string? Validate(X509Certificate2 leaf, IEnumerable<X509Certificate2> extra, IReadOnlyList<X509Certificate2> anchors, string requiredUsage, DateTime time)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.VerificationTime = time;
+        chain.ChainPolicy.ApplicationPolicy.Add(new Oid(requiredUsage));
+        chain.ChainPolicy.ExtraStore.AddRange(extra.ToArray());
+        if (anchors.Count > 0)
+        {
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.AddRange(anchors.ToArray());
+        }
+        if (chain.Build(leaf))
+        {
+            return null;
+        }
+        var reasons = chain.ChainStatus
+            .Where(s => s.Status != X509ChainStatusFlags.NoError)
+            .Select(s => s.Status switch
+            {
+                X509ChainStatusFlags.UntrustedRoot or X509ChainStatusFlags.PartialChain => "not trusted (no path to a trusted root; pass --trusted-certificate)",
+                X509ChainStatusFlags.NotTimeValid => "certificate expired or not yet valid at the signing time",
+                X509ChainStatusFlags.NotValidForUsage => "certificate not valid for " + (requiredUsage == CodeSigning ? "code signing" : "timestamping"),
+                _ => s.StatusInformation.Trim(),
+            })
+            .Distinct();
+        return $"certificate chain of '{leaf.Subject}': {string.Join("; ", reasons)}";
+    }
+}

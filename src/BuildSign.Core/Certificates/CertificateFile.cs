@@ -1,0 +1,37 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace BuildSign.Core.Certificates;
+
+/// <summary>Reads certificates from PEM (one or many) or DER files, and sorts out a chain.</summary>
+public static class CertificateFile
+{
+    /// <summary>Loads every certificate in a PEM file, or the single certificate of a DER file.</summary>
+    public static IReadOnlyList<X509Certificate2> Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new SigningException(path, "certificate file not found");
+        }
+        try
+        {
+            var bytes = File.ReadAllBytes(path);
+            if (bytes.AsSpan().IndexOf("-----BEGIN"u8) >= 0)
+            {
+                var collection = new X509Certificate2Collection();
+                collection.ImportFromPem(System.Text.Encoding.ASCII.GetString(bytes));
+                return [.. collection];
+            }
+            return [X509CertificateLoader.LoadCertificate(bytes)];
+        }
+        catch (CryptographicException exception)
+        {
+            throw new SigningException(path, $"not a certificate file: {exception.Message}", exception);
+        }
+    }
+
+    /// <summary>The certificates to embed beside <paramref name="leaf"/>: all but the leaf and self-signed roots.</summary>
+    public static IReadOnlyList<X509Certificate2> IntermediatesOf(X509Certificate2 leaf, IEnumerable<X509Certificate2> certificates) =>
+        [.. certificates.Where(c => c.Thumbprint != leaf.Thumbprint && c.SubjectName.RawData.AsSpan().SequenceEqual(c.IssuerName.RawData) == false)
+            .DistinctBy(c => c.Thumbprint)];
+}

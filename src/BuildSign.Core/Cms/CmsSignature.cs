@@ -1,0 +1,46 @@
+using System.Security.Cryptography.X509Certificates;
+
+namespace BuildSign.Core.Cms;
+
+/// <summary>The parts of a CMS SignedData with its first SignerInfo, as read from DER.</summary>
+public sealed record CmsSignature
+{
+    /// <summary>The encapsulated content type.</summary>
+    public required string ContentType { get; init; }
+    /// <summary>
+    /// The encapsulated content: the octets of an OCTET STRING, or the whole DER of any other
+    /// value (Authenticode's SpcIndirectDataContent); null when detached.
+    /// </summary>
+    public ReadOnlyMemory<byte>? EncapsulatedContent { get; init; }
+    /// <summary>The certificates carried in the SignedData.</summary>
+    public required IReadOnlyList<X509Certificate2> Certificates { get; init; }
+    /// <summary>The signer's digest algorithm OID.</summary>
+    public required string DigestAlgorithmOid { get; init; }
+    /// <summary>The signer's issuer name (DER).</summary>
+    public required ReadOnlyMemory<byte> SignerIssuer { get; init; }
+    /// <summary>The signer's serial number (big-endian, as encoded).</summary>
+    public required ReadOnlyMemory<byte> SignerSerialNumber { get; init; }
+    /// <summary>The signed attributes re-tagged as the DER SET that was signed; empty when absent.</summary>
+    public required ReadOnlyMemory<byte> SignedAttributesDer { get; init; }
+    /// <summary>The signed attributes.</summary>
+    public required IReadOnlyList<CmsAttribute> SignedAttributes { get; init; }
+    /// <summary>The signature algorithm OID.</summary>
+    public required string SignatureAlgorithmOid { get; init; }
+    /// <summary>The signature value (the encrypted digest).</summary>
+    public required ReadOnlyMemory<byte> SignatureValue { get; init; }
+    /// <summary>The unsigned attributes (timestamps, nested signatures).</summary>
+    public required IReadOnlyList<CmsAttribute> UnsignedAttributes { get; init; }
+
+    /// <summary>The first value of a signed attribute, or null.</summary>
+    public ReadOnlyMemory<byte>? SignedAttribute(string oid) =>
+        SignedAttributes.FirstOrDefault(a => a.Oid == oid) is { Values.Count: > 0 } attribute ? attribute.Values[0] : null;
+
+    /// <summary>Every value of every unsigned attribute of the given type.</summary>
+    public IEnumerable<ReadOnlyMemory<byte>> UnsignedValues(string oid) =>
+        UnsignedAttributes.Where(a => a.Oid == oid).SelectMany(a => a.Values);
+
+    /// <summary>The certificate named by the SignerInfo's issuer and serial number, or null.</summary>
+    public X509Certificate2? FindSigner() => Certificates.FirstOrDefault(c =>
+        c.IssuerName.RawData.AsSpan().SequenceEqual(SignerIssuer.Span) &&
+        c.SerialNumberBytes.Span.SequenceEqual(SignerSerialNumber.Span));
+}

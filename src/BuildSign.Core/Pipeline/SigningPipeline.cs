@@ -1,0 +1,194 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using BuildSign.Core.Cms;
+using BuildSign.Core.Formats;
+using BuildSign.Core.Keys;
+
+namespace BuildSign.Core.Pipeline;
+
+/// <summary>
+/// Carries out a <see cref="SigningPlan"/>: digests every file (streaming, in parallel), signs all
+/// digests in ONE batch through the key, timestamps the signatures concurrently, embeds each into a
+/// temporary file beside its target, checks it, and renames it over the target. A file is either
+/// untouched or completely signed.
+/// </summary>
+public sealed class SigningPipeline
+{
+    private readonly ISigningKey _key;
+    private readonly ISignatureTimestamper? _timestamper;
+
+    /// <summary>Creates a pipeline signing with <paramref name="key"/>, timestamping with <paramref name="timestamper"/> when given.</summary>
+    public SigningPipeline(ISigningKey key, ISignatureTimestamper? timestamper)
+    {
+        _key = key;
+        _timestamper = timestamper;
+    }
+
+    /// <summary>Signs every file the plan says to sign. Failures are per file and leave the file unchanged.</summary>
+    public async Task<SigningRunResult> ExecuteAsync(SigningPlan plan, SigningRunOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(options);
+        var clock = Stopwatch.StartNew();
+        var jobs = plan.Files.Select(f => new SigningJob(f)).ToArray();
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxParallelFiles), CancellationToken = cancellationToken };
+        var toSign = jobs.Where(j => j.File.WillSign).ToArray();
+
+        await Parallel.ForEachAsync(toSign, parallel, async (job, ct) => await PrepareAsync(job, options, ct).ConfigureAwait(false)).ConfigureAwait(false);
+        await SignBatchAsync(toSign.Where(j => j.IsAlive).ToArray(), cancellationToken).ConfigureAwait(false);
+        await Task.WhenAll(toSign.Where(j => j.IsAlive).Select(j => TimestampAsync(j, cancellationToken))).ConfigureAwait(false);
+        await Parallel.ForEachAsync(toSign.Where(j => j.IsAlive), parallel, async (job, ct) => await WriteAsync(job, ct).ConfigureAwait(false)).ConfigureAwait(false);
+
+        return new SigningRunResult([.. jobs.Select(ResultOf)], clock.Elapsed);
+    }
+
+    private async Task PrepareAsync(SigningJob job, SigningRunOptions options, CancellationToken cancellationToken)
+    {
+        await Guard(job, async () =>
+        {
+            var format = job.File.Handler!;
+            job.Input = await format.PrepareAsync(job.File.Path, job.File.Inspection!, options.Signature, cancellationToken).ConfigureAwait(false);
+            job.SignedAttributes = SignedAttributesEncoder.Encode(job.Input, _key.Certificate, _key.Protection);
+        }).ConfigureAwait(false);
+    }
+
+    // The heart of the design: one call for every digest of the run, so an HSM logs in once and
+    // a remote service is asked once.
+    private async Task SignBatchAsync(SigningJob[] jobs, CancellationToken cancellationToken)
+    {
+        if (jobs.Length == 0)
+        {
+            return;
+        }
+        var requests = jobs.Select(j => new DigestSignRequest(j.Input!.Digest, j.Input.Digest.Hash(j.SignedAttributes), Path.GetFileName(j.File.Path))).ToArray();
+        try
+        {
+            var signatures = await _key.SignDigestsAsync(requests, cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < jobs.Length; i++)
+            {
+                jobs[i].Signature = signatures[i];
+            }
+        }
+        catch (Exception exception) when (exception is SigningException or CryptographicException or IOException)
+        {
+            var reason = exception is SigningException signing ? signing.Message : $"signing failed: {exception.Message}";
+            foreach (var job in jobs)
+            {
+                job.Error = reason;
+            }
+        }
+    }
+
+    private async Task TimestampAsync(SigningJob job, CancellationToken cancellationToken)
+    {
+        if (_timestamper is null)
+        {
+            return;
+        }
+        await Guard(job, async () =>
+        {
+            job.Timestamp = await _timestamper.TimestampSignatureAsync(job.Signature!, job.Input!.Digest, cancellationToken).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+    }
+
+    private async Task WriteAsync(SigningJob job, CancellationToken cancellationToken)
+    {
+        var format = job.File.Handler!;
+        var target = job.File.SignaturePath ?? job.File.Path;
+        var temp = SigningTempFile.Beside(target);
+        try
+        {
+            await Guard(job, async () =>
+            {
+                IReadOnlyList<SignedAttribute> unsigned = job.Timestamp is { } timestamp
+                    ? [new SignedAttribute(job.Input!.TimestampAttribute, timestamp.Token)]
+                    : [];
+                var contentInfo = SignedDataEncoder.Encode(job.Input!, job.SignedAttributes!, job.Signature!, _key, unsigned);
+                var action = job.File.Action == PlannedAction.Append ? ExistingSignatureAction.Append : ExistingSignatureAction.Replace;
+                await format.EmbedAsync(job.File.Path, temp, job.Input!, new SignedContent(contentInfo, job.Timestamp?.Time), action, cancellationToken).ConfigureAwait(false);
+                if (job.File.Snapshot is { } snapshot && !snapshot.StillMatches(job.File.Path))
+                {
+                    throw new SigningException(job.File.Path, "the file changed while it was being signed; it was left as it is now");
+                }
+                await format.CheckWrittenAsync(job.File.Path, temp, job.Input!, cancellationToken).ConfigureAwait(false);
+                CopyPermissions(File.Exists(target) ? target : job.File.Path, temp);
+                File.Move(temp, target, overwrite: true);
+                job.Done = true;
+            }).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (!job.Done)
+            {
+                SigningTempFile.Delete(temp);
+            }
+        }
+    }
+
+    private static void CopyPermissions(string from, string to)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(to, File.GetUnixFileMode(from));
+        }
+    }
+
+    // Turns any failure of one file into that file's one-line error; the run goes on.
+    private static async Task Guard(SigningJob job, Func<Task> step)
+    {
+        if (!job.IsAlive)
+        {
+            return;
+        }
+        try
+        {
+            await step().ConfigureAwait(false);
+        }
+        catch (SigningException exception)
+        {
+            job.Error = exception.FilePath is null ? exception.Message : exception.Reason;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or CryptographicException or InvalidDataException)
+        {
+            job.Error = exception.Message;
+        }
+    }
+
+    private FileSigningResult ResultOf(SigningJob job)
+    {
+        var file = job.File;
+        var status = file.Action switch
+        {
+            PlannedAction.Skip => FileSigningStatus.Skipped,
+            PlannedAction.Refuse => FileSigningStatus.Failed,
+            _ => job.Done ? FileSigningStatus.Signed : FileSigningStatus.Failed,
+        };
+        return new FileSigningResult
+        {
+            Path = file.Path,
+            Format = file.Format,
+            Action = file.Action,
+            Status = status,
+            SignaturePath = file.SignaturePath,
+            Digest = job.Input is null ? null : Convert.ToHexStringLower(job.Input.FileDigest.Span),
+            DigestAlgorithm = job.Input?.Digest,
+            CertificateThumbprint = job.Done ? _key.Certificate.GetCertHashString(HashAlgorithmName.SHA256) : null,
+            TimestampTime = job.Done ? job.Timestamp?.Time : null,
+            KeyProtection = job.Done ? _key.Protection : null,
+            Error = file.Action == PlannedAction.Refuse || file.Action == PlannedAction.Skip ? file.Reason : job.Error,
+        };
+    }
+
+    /// <summary>The state of one file as it moves through the stages.</summary>
+    private sealed class SigningJob(PlannedFile file)
+    {
+        public PlannedFile File { get; } = file;
+        public SigningInput? Input { get; set; }
+        public byte[]? SignedAttributes { get; set; }
+        public byte[]? Signature { get; set; }
+        public SignatureTimestamp? Timestamp { get; set; }
+        public string? Error { get; set; }
+        public bool Done { get; set; }
+        public bool IsAlive => Error is null && File.WillSign;
+    }
+}

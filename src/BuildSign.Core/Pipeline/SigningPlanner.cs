@@ -1,0 +1,113 @@
+using BuildSign.Core.Formats;
+
+namespace BuildSign.Core.Pipeline;
+
+/// <summary>Computes a <see cref="SigningPlan"/>: discovers, classifies and inspects files, and decides per file.</summary>
+public sealed class SigningPlanner
+{
+    private readonly FormatRegistry _formats;
+
+    /// <summary>Creates a planner over the given formats.</summary>
+    public SigningPlanner(FormatRegistry formats)
+    {
+        _formats = formats;
+    }
+
+    /// <summary>Plans a run. Nothing is written.</summary>
+    public async Task<SigningPlan> PlanAsync(SigningRunOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var discovered = FileDiscovery.Discover(options.Paths, options.Recursive);
+        var planned = new PlannedFile?[discovered.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, discovered.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = options.MaxParallelFiles, CancellationToken = cancellationToken },
+            async (i, ct) => planned[i] = await PlanFileAsync(discovered[i], options, ct).ConfigureAwait(false)).ConfigureAwait(false);
+        return new SigningPlan([.. planned.OfType<PlannedFile>()]);
+    }
+
+    private async Task<PlannedFile?> PlanFileAsync(DiscoveredFile file, SigningRunOptions options, CancellationToken cancellationToken)
+    {
+        if (file.Error is not null)
+        {
+            return Refused(file.Path, "unknown", file.Error);
+        }
+        FileHead head;
+        try
+        {
+            head = FileHead.Read(file.Path);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return Refused(file.Path, "unknown", $"cannot read the file: {exception.Message}");
+        }
+        var format = _formats.Classify(head, file.NamedExplicitly);
+        if (format is null)
+        {
+            // Files met while walking a directory that no format owns are simply not ours to sign.
+            return file.NamedExplicitly ? Refused(file.Path, "unknown", "unsupported file format") : null;
+        }
+        FileInspection inspection;
+        var snapshot = SourceFileSnapshot.Take(file.Path);
+        try
+        {
+            inspection = await format.InspectAsync(file.Path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SigningException exception)
+        {
+            return Refused(file.Path, format.Name, exception.Reason);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return Refused(file.Path, format.Name, $"cannot read the file: {exception.Message}");
+        }
+
+        var signaturePath = format.GetSignaturePath(file.Path);
+        var (action, reason) = Decide(format, inspection, options.OnExistingSignature);
+        if (action != PlannedAction.Refuse && action != PlannedAction.Skip && IsReadOnly(signaturePath))
+        {
+            (action, reason) = (PlannedAction.Refuse, "read-only file (make it writable to sign it)");
+        }
+        return new PlannedFile
+        {
+            Path = file.Path,
+            Format = format.Name,
+            Action = action,
+            Reason = reason,
+            SignaturePath = signaturePath,
+            ExistingSignatures = inspection.ExistingSignatures,
+            Handler = format,
+            Inspection = inspection,
+            Snapshot = snapshot,
+        };
+    }
+
+    /// <summary>The decision for a parsed file, given the policy for existing signatures.</summary>
+    internal static (PlannedAction Action, string? Reason) Decide(IFileFormat format, FileInspection inspection, ExistingSignatureAction policy)
+    {
+        if (!inspection.IsSigned)
+        {
+            return (PlannedAction.Sign, null);
+        }
+        return policy switch
+        {
+            ExistingSignatureAction.Replace => (PlannedAction.Replace, null),
+            ExistingSignatureAction.Append when format.SupportsAppend => (PlannedAction.Append, null),
+            ExistingSignatureAction.Append => (PlannedAction.Refuse, $"already signed, and {format.Name} files cannot hold nested signatures (use --on-existing-signature replace)"),
+            ExistingSignatureAction.Skip => (PlannedAction.Skip, "already signed"),
+            _ => (PlannedAction.Refuse, "already signed (use --on-existing-signature replace or append)"),
+        };
+    }
+
+    // The owner-write bit, not access(2): as root every file is writable, yet a file the user
+    // marked read-only is not meant to be rewritten.
+    private static bool IsReadOnly(string path) =>
+        File.Exists(path) && !OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & UnixFileMode.UserWrite) == 0;
+
+    private static PlannedFile Refused(string path, string format, string reason) => new()
+    {
+        Path = path,
+        Format = format,
+        Action = PlannedAction.Refuse,
+        Reason = reason,
+    };
+}

@@ -1,0 +1,22 @@
+using BuildSign.Core.Formats;
+
+namespace BuildSign.Core.Pipeline;
+
+/// <summary>The choices of one signing run.</summary>
+public sealed record SigningRunOptions
+{
+    /// <summary>Files, directories and globs to sign.</summary>
+    public required IReadOnlyList<string> Paths { get; init; }
+
+    /// <summary>Walk into directories (and, with container formats, into containers).</summary>
+    public bool Recursive { get; init; }
+
+    /// <summary>What to do with files that are already signed.</summary>
+    public ExistingSignatureAction OnExistingSignature { get; init; } = ExistingSignatureAction.Replace;
+
+    /// <summary>The signature's content choices (digest, description, URL).</summary>
+    public SignatureOptions Signature { get; init; } = new();
+
+    /// <summary>How many files are digested, embedded and verified at once.</summary>
+    public int MaxParallelFiles { get; init; } = Environment.ProcessorCount;
+}
