@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using BuildSign.Core.Pipeline;
 using Polly;
 
 namespace BuildSign.Core.Timestamping;
@@ -9,7 +10,7 @@ namespace BuildSign.Core.Timestamping;
 /// instance serves all files of a run, and at most <see cref="TimestampOptions.MaxConcurrentRequests"/>
 /// HTTP requests are in flight at once.
 /// </summary>
-public sealed class TimestampClient : IDisposable
+public sealed class TimestampClient : ISignatureTimestamper, IDisposable
 {
     private const int MaxResponseBytes = 1024 * 1024;
     private static readonly MediaTypeHeaderValue QueryMediaType = new("application/timestamp-query");
@@ -81,6 +82,13 @@ public sealed class TimestampClient : IDisposable
         }
         var urls = string.Join(", ", _options.Urls);
         throw new SigningException($"timestamping failed at every TSA ({urls}); last error from {lastFailure}");
+    }
+
+    /// <inheritdoc />
+    public async Task<SignatureTimestamp> TimestampSignatureAsync(ReadOnlyMemory<byte> signatureValue, DigestAlgorithm imprintAlgorithm, CancellationToken cancellationToken)
+    {
+        var result = await TimestampAsync(signatureValue, imprintAlgorithm, cancellationToken).ConfigureAwait(false);
+        return new SignatureTimestamp(result.Token, result.GenTime);
     }
 
     private async ValueTask<TimestampHttpReply> SendOnceAsync(Uri url, byte[] requestDer, CancellationToken ct)
