@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using BuildSign.Core.Timestamping;
 using BuildSign.Core.Timestamping.Authority;
 using BuildSign.Testing;
@@ -41,22 +39,6 @@ internal static class TestTsa
         var port = ((IPEndPoint)probe.LocalEndpoint).Port;
         probe.Stop();
         return new Uri($"http://127.0.0.1:{port}/");
-    }
-
-    /// <summary>A self-signed TSA certificate with the given extended key usage, for refusal tests.</summary>
-    public static TimestampAuthority AuthorityWithEku(string[] ekuOids, bool critical)
-    {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=BuildSign Test Bad TSA", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
-        if (ekuOids.Length > 0)
-        {
-            var usages = new OidCollection();
-            foreach (var oid in ekuOids) usages.Add(new Oid(oid));
-            request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(usages, critical));
-        }
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
-        return new TimestampAuthority(X509CertificateLoader.LoadCertificate(certificate.RawData), key);
     }
 
     public const string TimeStampingEku = "1.3.6.1.5.5.7.3.8";

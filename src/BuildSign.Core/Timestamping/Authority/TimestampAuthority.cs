@@ -29,13 +29,15 @@ public sealed class TimestampAuthority
     private long _lastSerial;
 
     /// <summary>Creates an authority that signs with <paramref name="privateKey"/> (RSA or ECDSA) under <paramref name="certificate"/>.</summary>
-    /// <param name="certificate">The TSA certificate; it should carry the critical id-kp-timeStamping EKU (not enforced here, so tests can make bad TSAs).</param>
+    /// <param name="certificate">The TSA certificate; it must carry id-kp-timeStamping as its only, critical, extended key usage.</param>
     /// <param name="privateKey">The certificate's private key; it must be exportable.</param>
     /// <param name="policyOid">The TSA policy stated in each token; <see cref="DefaultPolicyOid"/> when null.</param>
     public TimestampAuthority(X509Certificate2 certificate, AsymmetricAlgorithm privateKey, string? policyOid = null)
     {
         ArgumentNullException.ThrowIfNull(certificate);
         ArgumentNullException.ThrowIfNull(privateKey);
+        if (TimestampSigningCertificate.FindProblem(certificate) is { } problem)
+            throw new SigningException(problem);
         Certificate = certificate;
         PolicyOid = policyOid ?? DefaultPolicyOid;
         _key = PrivateKeyFactory.CreateKey(privateKey.ExportPkcs8PrivateKey());

@@ -200,7 +200,16 @@ public sealed class TimestampAuthorityServer : IAsyncDisposable
                 return ((int)HttpStatusCode.RequestEntityTooLarge, null);
             buffer.Write(chunk, 0, read);
         }
-        return ((int)HttpStatusCode.OK, _authority.Respond(buffer.ToArray()));
+        try
+        {
+            return ((int)HttpStatusCode.OK, _authority.Respond(buffer.ToArray()));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Respond answers bad requests itself; anything else is this server's fault, and a
+            // client must see a 500 rather than an empty 200.
+            return ((int)HttpStatusCode.InternalServerError, null);
+        }
     }
 
     private void EnterRequest()
