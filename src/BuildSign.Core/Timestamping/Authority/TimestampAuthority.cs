@@ -1,8 +1,10 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Org.BouncyCastle.Asn1.Cmp;
-using Org.BouncyCastle.Crypto;
-using Org.BouncyCastle.Security;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.Nist;
+using Org.BouncyCastle.Cms;
+using Org.BouncyCastle.Crypto.Operators;
 using Org.BouncyCastle.Tsp;
 using Org.BouncyCastle.Utilities.Collections;
 using BcCertificate = Org.BouncyCastle.X509.X509Certificate;
@@ -23,7 +25,7 @@ public sealed class TimestampAuthority
 
     private static readonly IList<string> AcceptedImprintAlgorithms = [TspAlgorithms.Sha256, TspAlgorithms.Sha384, TspAlgorithms.Sha512];
 
-    private readonly AsymmetricKeyParameter _key;
+    private readonly TsaSignatureFactory _signatures;
     private readonly BcCertificate _certificate;
     private readonly IStore<BcCertificate> _certificates;
     private long _lastSerial;
@@ -40,8 +42,8 @@ public sealed class TimestampAuthority
             throw new SigningException(problem);
         Certificate = certificate;
         PolicyOid = policyOid ?? DefaultPolicyOid;
-        _key = PrivateKeyFactory.CreateKey(privateKey.ExportPkcs8PrivateKey());
         _certificate = new BcCertificate(certificate.RawData);
+        _signatures = new TsaSignatureFactory(CopyKey(privateKey));
         _certificates = CollectionUtilities.CreateStore([_certificate]);
         // Serials start at the current time so they keep increasing across restarts.
         _lastSerial = DateTime.UtcNow.Ticks;
@@ -73,13 +75,41 @@ public sealed class TimestampAuthority
         }
     }
 
+    // The authority keeps its own copy: the caller may dispose its key.
+    private static AsymmetricAlgorithm CopyKey(AsymmetricAlgorithm key)
+    {
+        var pkcs8 = key.ExportPkcs8PrivateKey();
+        try
+        {
+            switch (key)
+            {
+                case RSA:
+                    var rsa = RSA.Create();
+                    rsa.ImportPkcs8PrivateKey(pkcs8, out _);
+                    return rsa;
+                case ECDsa:
+                    var ecdsa = ECDsa.Create();
+                    ecdsa.ImportPkcs8PrivateKey(pkcs8, out _);
+                    return ecdsa;
+                default:
+                    throw new SigningException("TSA key must be RSA or ECDSA");
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(pkcs8);
+        }
+    }
+
     /// <summary>
     /// Answers a DER TimeStampReq with a DER TimeStampResp: granted with a token, or rejection
     /// (badDataFormat, badAlg, ...) when the request is malformed or asks for what this TSA does not do.
     /// </summary>
     public byte[] Respond(ReadOnlySpan<byte> requestDer)
     {
-        var tokens = new TimeStampTokenGenerator(_key, _certificate, TspAlgorithms.Sha256, PolicyOid);
+        // The certificate's ESS identifier is SHA-256 (signing-certificate-v2); the issuer and serial are included.
+        var signer = new SignerInfoGeneratorBuilder().Build(_signatures, _certificate);
+        var tokens = new TimeStampTokenGenerator(signer, Asn1DigestFactory.Get(NistObjectIdentifiers.IdSha256), new DerObjectIdentifier(PolicyOid), true);
         tokens.SetCertificates(_certificates);
         tokens.SetAccuracySeconds(1);
         var responder = new TimeStampResponseGenerator(tokens, AcceptedImprintAlgorithms);
