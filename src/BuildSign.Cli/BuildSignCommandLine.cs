@@ -8,8 +8,9 @@ internal static class BuildSignCommandLine
 {
     public static RootCommand Create() => new("BuildSign: sign build outputs with keys that never leave an HSM or signing service.")
     {
-        SignCommand.Create(),
         VerifyCommand.Create(),
+        KeysCommand.Create(),
+        DevCommand.Create(),
     };
 
     public static async Task<int> RunAsync(string[] args)

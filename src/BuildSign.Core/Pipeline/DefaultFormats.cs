@@ -1,4 +1,7 @@
 using BuildSign.Core.Formats;
+using BuildSign.Core.Formats.Detached;
+using BuildSign.Core.Formats.Pe;
+using BuildSign.Core.Formats.Scripts;
 
 namespace BuildSign.Core.Pipeline;
 
@@ -10,6 +13,8 @@ public static class DefaultFormats
 
     private static IEnumerable<IFileFormat> Create()
     {
-        yield break;
+        yield return new PeFormat();
+        yield return new ScriptFormat();
+        yield return new DetachedSignatureFormat();
     }
 }
