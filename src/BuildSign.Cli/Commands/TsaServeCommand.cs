@@ -27,6 +27,8 @@ internal static class TsaServeCommand
 
         command.SetAction(async (parseResult, ct) =>
         {
+            var output = parseResult.InvocationConfiguration.Output;
+            var error = parseResult.InvocationConfiguration.Error;
             try
             {
                 if (parseResult.GetValue(latency) < 0 || parseResult.GetValue(failFirst) < 0)
@@ -40,15 +42,15 @@ internal static class TsaServeCommand
                     FailStatus = parseResult.GetValue(failStatus),
                 });
                 server.Start();
-                await Console.Out.WriteLineAsync($"listening on {server.Url}");
-                await Console.Out.FlushAsync(ct);
+                await output.WriteLineAsync($"listening on {server.Url}");
+                await output.FlushAsync(ct);
                 await WaitForStopAsync(ct);
-                return 0;
+                return ExitCodes.Success;
             }
             catch (SigningException e)
             {
-                await Console.Error.WriteLineAsync($"buildsign: {e.Message}");
-                return 1;
+                await error.WriteLineAsync($"buildsign: {e.Message}");
+                return ExitCodes.Failed;
             }
         });
         return command;
