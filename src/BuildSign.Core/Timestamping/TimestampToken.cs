@@ -39,9 +39,6 @@ internal sealed class TimestampToken
         }
     }
 
-    /// <summary>Wraps a token BouncyCastle already parsed.</summary>
-    public static TimestampToken From(TimeStampToken token) => new(token);
-
     /// <summary>The TSA's stated time, UTC.</summary>
     public DateTimeOffset GenTime => new(DateTime.SpecifyKind(_token.TimeStampInfo.GenTime, DateTimeKind.Utc));
 
