@@ -8,9 +8,11 @@ internal static class BuildSignCommandLine
 {
     public static RootCommand Create() => new("BuildSign: sign build outputs with keys that never leave an HSM or signing service.")
     {
+        SignCommand.Create(),
         VerifyCommand.Create(),
         KeysCommand.Create(),
         DevCommand.Create(),
+        TsaCommand.Create(),
     };
 
     public static async Task<int> RunAsync(string[] args)

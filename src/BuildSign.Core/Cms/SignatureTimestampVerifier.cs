@@ -1,4 +1,5 @@
 using BuildSign.Core.Formats;
+using BuildSign.Core.Timestamping;
 using BuildSign.Core.Verification;
 
 namespace BuildSign.Core.Cms;
@@ -17,9 +18,8 @@ internal static class SignatureTimestampVerifier
         {
             return null;
         }
-        // Replaced by the full token check when the Timestamping part lands.
-        _ = options;
-        _ = problems;
-        return null;
+        var verification = TimestampTokenVerifier.Verify(token.Value, cms.SignatureValue.Span, options.TrustedCertificates);
+        problems.AddRange(verification.Problems.Select(p => $"timestamp: {p}"));
+        return verification.Time;
     }
 }

@@ -1,0 +1,97 @@
+using System.CommandLine;
+using BuildSign.Cli.Output;
+using BuildSign.Core;
+using BuildSign.Core.Formats;
+using BuildSign.Core.Keys;
+using BuildSign.Core.Pipeline;
+using BuildSign.Core.Timestamping;
+
+namespace BuildSign.Cli.Commands;
+
+/// <summary><c>buildsign sign</c>: plans, signs, timestamps, writes and verifies.</summary>
+internal static class SignCommand
+{
+    public static Command Create()
+    {
+        var key = CommonOptions.Key();
+        var certificate = CommonOptions.Certificate();
+        var timestampUrls = new Option<string[]>("--timestamp-url")
+        {
+            Description = "RFC 3161 timestamp server; repeat to give fallbacks, tried in order",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var digest = new Option<string>("--digest") { Description = "Digest algorithm", DefaultValueFactory = _ => "sha256" };
+        digest.AcceptOnlyFromAmong("sha256", "sha384", "sha512");
+        var onExisting = new Option<string>("--on-existing-signature")
+        {
+            Description = "What to do with a file that is already signed",
+            DefaultValueFactory = _ => "replace",
+        };
+        onExisting.AcceptOnlyFromAmong("replace", "append", "fail", "skip");
+        var description = new Option<string?>("--description") { Description = "Program description shown by Windows (SpcSpOpusInfo)" };
+        var url = new Option<string?>("--url") { Description = "More-information URL shown by Windows (SpcSpOpusInfo)" };
+        var recursive = new Option<bool>("--recursive") { Description = "Sign the files in directories (and inside containers)" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan and change nothing" };
+        var json = CommonOptions.Json();
+        var paths = CommonOptions.Paths();
+
+        var command = new Command("sign", "Sign files with a key in an HSM, a signing service, or (development only) a file")
+        {
+            key, certificate, timestampUrls, digest, onExisting, description, url, recursive, dryRun, json, paths,
+        };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var options = new SigningRunOptions
+            {
+                Paths = result.GetValue(paths) ?? [],
+                Recursive = result.GetValue(recursive),
+                OnExistingSignature = Enum.Parse<ExistingSignatureAction>(result.GetValue(onExisting)!, ignoreCase: true),
+                Signature = new SignatureOptions
+                {
+                    Digest = DigestAlgorithms.Parse(result.GetValue(digest)!),
+                    Description = result.GetValue(description),
+                    Url = result.GetValue(url),
+                },
+            };
+            var request = new SignRequestArguments(
+                result.GetValue(key)!,
+                result.GetValue(certificate),
+                result.GetValue(timestampUrls) ?? [],
+                result.GetValue(dryRun),
+                result.GetValue(json));
+            return await RunAsync(options, request, cancellationToken).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    private sealed record SignRequestArguments(string Key, string? Certificate, string[] TimestampUrls, bool DryRun, bool Json);
+
+    private static async Task<int> RunAsync(SigningRunOptions options, SignRequestArguments arguments, CancellationToken cancellationToken)
+    {
+        var printer = new ResultPrinter(Console.Out, Console.Error, arguments.Json);
+        try
+        {
+            var planner = new SigningPlanner(DefaultFormats.CreateRegistry());
+            var plan = await planner.PlanAsync(options, cancellationToken).ConfigureAwait(false);
+            if (arguments.DryRun)
+            {
+                printer.PrintPlan(plan);
+                return plan.Refused.Any() ? ExitCodes.Failed : ExitCodes.Success;
+            }
+
+            await using var key = await SigningKeyResolver.OpenAsync(arguments.Key, arguments.Certificate, cancellationToken).ConfigureAwait(false);
+            using var timestamps = arguments.TimestampUrls.Length == 0
+                ? null
+                : new TimestampClient(new TimestampOptions { Urls = [.. arguments.TimestampUrls.Select(u => new Uri(u))] });
+            var pipeline = new SigningPipeline(key, timestamps);
+            var run = await pipeline.ExecuteAsync(plan, options, cancellationToken).ConfigureAwait(false);
+            printer.PrintRun(run, key);
+            return run.Succeeded ? ExitCodes.Success : ExitCodes.Failed;
+        }
+        catch (SigningException exception)
+        {
+            printer.PrintError(exception.Message);
+            return ExitCodes.Failed;
+        }
+    }
+}
