@@ -34,6 +34,7 @@ public sealed class SignCommandTests(CliFixture cli) : IDisposable
             var verify = Osslsigncode(file);
             Assert.True(verify.ExitCode == 0, verify.Output);
             Assert.Contains("Signature verification: ok", verify.StandardOutput);
+            Assert.Contains("Timestamp verified using:", verify.StandardOutput);
             Assert.Contains("CLI test", verify.StandardOutput);
         }
 
