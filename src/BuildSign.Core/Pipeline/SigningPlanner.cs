@@ -101,7 +101,9 @@ public sealed class SigningPlanner
     // The owner-write bit, not access(2): as root every file is writable, yet a file the user
     // marked read-only is not meant to be rewritten.
     private static bool IsReadOnly(string path) =>
-        File.Exists(path) && !OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & UnixFileMode.UserWrite) == 0;
+        File.Exists(path) && (OperatingSystem.IsWindows()
+            ? File.GetAttributes(path).HasFlag(FileAttributes.ReadOnly)
+            : (File.GetUnixFileMode(path) & UnixFileMode.UserWrite) == 0);
 
     private static PlannedFile Refused(string path, string format, string reason) => new()
     {

@@ -53,20 +53,7 @@ public sealed class PeFormat : IFileFormat
         await using var stream = PeImage.OpenRead(path);
         var layout = PeImage.Read(stream, path);
         var imageDigest = await AuthenticodeHasher.ComputeAsync(stream, layout, options.Digest, path, cancellationToken).ConfigureAwait(false);
-        var content = new SpcIndirectDataContent(WellKnownOids.SpcPeImageData, SpcPeImageData.Encode(), options.Digest, imageDigest).Encode();
-        return new SigningInput
-        {
-            ContentType = WellKnownOids.SpcIndirectData,
-            EncapsulatedContent = content,
-            MessageDigest = SpcIndirectDataContent.ContentDigest(content, options.Digest),
-            Digest = options.Digest,
-            FileDigest = imageDigest,
-            SignedAttributes = AuthenticodeSignedAttributes.Create(options),
-            // No signingTime: the timestamp supplies the time, and signatures stay reproducible.
-            IncludeSigningTime = false,
-            TimestampAttribute = WellKnownOids.AuthenticodeRfc3161Timestamp,
-            State = layout,
-        };
+        return AuthenticodeSigningInput.Create(WellKnownOids.SpcPeImageData, SpcPeImageData.Encode(), imageDigest, options, layout);
     }
 
     /// <inheritdoc />

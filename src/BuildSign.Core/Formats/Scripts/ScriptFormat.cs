@@ -36,19 +36,7 @@ public sealed class ScriptFormat : IFileFormat
         ArgumentNullException.ThrowIfNull(options);
         var text = await ScriptText.ReadAsync(path, cancellationToken).ConfigureAwait(false);
         var digest = ScriptDigest.Compute(text.Text.AsSpan(0, ContentLength(text, path)), options.Digest);
-        var content = new SpcIndirectDataContent(WellKnownOids.SpcSipInfo, PowerShellSipInfo.Encode(), options.Digest, digest).Encode();
-        return new SigningInput
-        {
-            ContentType = WellKnownOids.SpcIndirectData,
-            EncapsulatedContent = content,
-            MessageDigest = SpcIndirectDataContent.ContentDigest(content, options.Digest),
-            Digest = options.Digest,
-            FileDigest = digest,
-            SignedAttributes = AuthenticodeSignedAttributes.Create(options),
-            // No signingTime: the timestamp supplies the time, as for PE files.
-            IncludeSigningTime = false,
-            TimestampAttribute = WellKnownOids.AuthenticodeRfc3161Timestamp,
-        };
+        return AuthenticodeSigningInput.Create(WellKnownOids.SpcSipInfo, PowerShellSipInfo.Encode(), digest, options);
     }
 
     /// <inheritdoc />
