@@ -5,4 +5,12 @@ cd "$(dirname "$0")"
 ./eng/setup.sh
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 MSBUILDDISABLENODEREUSE=1
 echo "==> running the tests"
-dotnet test BuildSign.sln -c Release --no-build -nodeReuse:false --logger "console;verbosity=normal" -- xUnit.ParallelizeTestCollections=true
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test BuildSign.sln -c Release --no-build -nodeReuse:false --logger "console;verbosity=normal" 2>&1 | tee "$log" || status=$?
+# One closing line over every test project: "N passed, N failed".
+passed=$(awk '/^ +Passed: +[0-9]+$/ {s += $2} END {print s + 0}' "$log")
+failed=$(awk '/^ +Failed: +[0-9]+$/ {s += $2} END {print s + 0}' "$log")
+echo "${passed} passed, ${failed} failed"
+exit "$status"

@@ -1,13 +1,12 @@
-using BuildSign.Testing;
 
-namespace BuildSign.Core.Tests.Formats.NuGet;
+namespace BuildSign.Testing;
 
 /// <summary>
 /// On Linux NuGet trusts only the SDK's own bundles (trustedroots/codesignctl.pem and
 /// timestampctl.pem). This adds the test root to both for the test run and takes exactly that
 /// block out again on dispose (or at process exit), so other runs sharing the SDK are untouched.
 /// </summary>
-internal sealed class SdkTrustedRoots : IDisposable
+public sealed class SdkTrustedRoots : IDisposable
 {
     private readonly List<string> _bundles = [];
     private readonly string _block;
@@ -17,11 +16,14 @@ internal sealed class SdkTrustedRoots : IDisposable
     {
         _block = $"\n# BuildSign test root (process {System.Environment.ProcessId}, {Guid.NewGuid():N})\n{File.ReadAllText(rootPemPath).Trim()}\n";
         var directory = Path.Combine(FindSdkDirectory(), "trustedroots");
-        foreach (var name in new[] { "codesignctl.pem", "timestampctl.pem" })
+        using (BundleLock.Take())
         {
-            var bundle = Path.Combine(directory, name);
-            File.AppendAllText(bundle, _block);
-            _bundles.Add(bundle);
+            foreach (var name in new[] { "codesignctl.pem", "timestampctl.pem" })
+            {
+                var bundle = Path.Combine(directory, name);
+                File.AppendAllText(bundle, _block);
+                _bundles.Add(bundle);
+            }
         }
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Dispose();
     }
@@ -32,6 +34,7 @@ internal sealed class SdkTrustedRoots : IDisposable
         {
             return;
         }
+        using var held = BundleLock.Take();
         foreach (var bundle in _bundles)
         {
             var text = File.ReadAllText(bundle);
@@ -52,5 +55,29 @@ internal sealed class SdkTrustedRoots : IDisposable
         var version = last[..last.IndexOf(' ', StringComparison.Ordinal)];
         var root = last[(last.IndexOf('[', StringComparison.Ordinal) + 1)..last.LastIndexOf(']')];
         return Path.Combine(root, version);
+    }
+
+    /// <summary>
+    /// Test processes run side by side (one per test project) and each edits the same bundles:
+    /// an exclusive lock file keeps one read-modify-write from undoing another's.
+    /// </summary>
+    private static class BundleLock
+    {
+        private static readonly string LockPath = Path.Combine(Path.GetTempPath(), "buildsign-sdk-trustedroots.lock");
+
+        public static FileStream Take()
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    return new FileStream(LockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                }
+                catch (IOException) when (attempt < 600)
+                {
+                    Thread.Sleep(50);
+                }
+            }
+        }
     }
 }

@@ -1,9 +1,8 @@
-using BuildSign.Testing;
 
-namespace BuildSign.Core.Tests.Formats.NuGet;
+namespace BuildSign.Testing;
 
 /// <summary>Runs the dotnet CLI isolated from the user's home: its own CLI home and package folder.</summary>
-internal sealed class DotnetCommand(string isolationRoot)
+public sealed class DotnetCommand(string isolationRoot)
 {
     public IDictionary<string, string?> Environment { get; } = new Dictionary<string, string?>
     {

@@ -1,0 +1,89 @@
+using BuildSign.Testing;
+
+namespace BuildSign.Cli.Tests;
+
+/// <summary>A real package from <c>dotnet pack</c>, and the test root trusted by the SDK's NuGet for the run.</summary>
+public sealed class PackedPackage : IDisposable
+{
+    private readonly TempDirectory _directory = new("buildsign-cli-nuget");
+    private readonly SdkTrustedRoots _trust;
+
+    public PackedPackage()
+    {
+        Dotnet = new DotnetCommand(_directory.Path);
+        var project = Directory.CreateDirectory(_directory.File("lib")).FullName;
+        File.WriteAllText(Path.Combine(project, "Cli.Sample.csproj"), """
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <PackageId>Cli.Sample</PackageId>
+                <Version>2.0.0</Version>
+                <Authors>BuildSign Tests</Authors>
+                <Description>A package the CLI tests sign.</Description>
+              </PropertyGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(project, "Thing.cs"), "namespace Cli.Sample; public static class Thing { public static int Answer => 42; }\n");
+        var pack = Dotnet.Run(project, "pack", "-c", "Release", "-o", _directory.File("out"), "-nodeReuse:false");
+        if (pack.ExitCode != 0)
+        {
+            throw new InvalidOperationException("dotnet pack failed: " + pack.Output);
+        }
+        Unsigned = _directory.File("out/Cli.Sample.2.0.0.nupkg");
+        _trust = new SdkTrustedRoots(TestPki.Shared.RootPem);
+    }
+
+    public string Unsigned { get; }
+
+    public DotnetCommand Dotnet { get; }
+
+    public void Dispose()
+    {
+        _trust.Dispose();
+        _directory.Dispose();
+    }
+}
+
+[Collection(CliCollection.Name)]
+public sealed class NuGetSigningTests(CliFixture cli, PackedPackage package) : IClassFixture<PackedPackage>, IDisposable
+{
+    private readonly TempDirectory _dir = new("buildsign-cli-nupkg");
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void SignsAPackageThatDotnetNuGetVerifyAcceptsWithItsTimestamp()
+    {
+        var nupkg = _dir.File("Cli.Sample.2.0.0.nupkg");
+        File.Copy(package.Unsigned, nupkg);
+
+        var result = cli.Run("sign", "--key", cli.Token.RsaKeyString, "--timestamp-url", cli.TimestampUrl.ToString(), nupkg);
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.Contains($"signed    {nupkg} (nupkg, sha256 ", result.StandardOutput);
+        var verify = package.Dotnet.NuGetVerify(nupkg);
+        Assert.True(verify.ExitCode == 0, verify.Output);
+        Assert.Contains("Signature type: Author", verify.Output);
+        Assert.Contains("Timestamp:", verify.Output);
+        Assert.DoesNotContain("NU3027", verify.Output); // "the signature should be timestamped" must not appear
+
+        var ours = cli.Run("verify", "--trusted-certificate", cli.Pki.RootPem, nupkg);
+        Assert.True(ours.ExitCode == 0, ours.Output);
+        Assert.Contains("(nupkg, 1 signature)", ours.StandardOutput);
+
+        var again = cli.Run("sign", "--key", cli.Token.RsaKeyString, "--on-existing-signature", "fail", nupkg);
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains($"{nupkg}: already signed", again.StandardError);
+    }
+
+    [Fact]
+    public void APackageThatIsNotAZipIsRefusedUnchanged()
+    {
+        var fake = _dir.File("fake.1.0.0.nupkg");
+        File.WriteAllText(fake, "not a zip at all");
+        var result = cli.Run("sign", "--key", cli.Token.RsaKeyString, fake);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"{fake}: not a zip archive", result.StandardError);
+        Assert.Equal("not a zip at all", File.ReadAllText(fake));
+    }
+}
