@@ -32,6 +32,20 @@ internal static class BuildSignCommandLine
             e.Cancel = true;
             cancellation.Cancel();
         };
-        return await result.InvokeAsync(cancellationToken: cancellation.Token).ConfigureAwait(false);
+        try
+        {
+            return await result.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }, cancellation.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync("buildsign: cancelled; files not yet renamed into place are unchanged").ConfigureAwait(false);
+            return ExitCodes.Failed;
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // A bug, not a user mistake: still one line, and no file was left half-written.
+            await Console.Error.WriteLineAsync($"buildsign: internal error ({exception.GetType().Name}): {exception.Message}").ConfigureAwait(false);
+            return ExitCodes.Failed;
+        }
     }
 }

@@ -199,6 +199,9 @@ public sealed class SignCommandTests(CliFixture cli) : IDisposable
         Assert.Equal(2, cli.Run("sign", "--key", "file:k.pfx", "--digest", "sha1", "x.dll").ExitCode);
         Assert.Equal(2, cli.Run("sign", "--key", "file:k.pfx", "--on-existing-signature", "maybe", "x.dll").ExitCode);
         Assert.Equal(2, cli.Run("frobnicate").ExitCode);
+        var badUrl = cli.Run("sign", "--key", "file:k.pfx", "--timestamp-url", "not a url", "x.dll");
+        Assert.Equal(2, badUrl.ExitCode);
+        Assert.Contains("--timestamp-url 'not a url' is not an http or https URL", badUrl.StandardError);
     }
 
     [Fact]

@@ -53,10 +53,20 @@ internal static class SignCommand
                     Url = result.GetValue(url),
                 },
             };
+            var urls = new List<Uri>();
+            foreach (var text in result.GetValue(timestampUrls) ?? [])
+            {
+                if (!Uri.TryCreate(text, UriKind.Absolute, out var parsed) || (parsed.Scheme != Uri.UriSchemeHttp && parsed.Scheme != Uri.UriSchemeHttps))
+                {
+                    await Console.Error.WriteLineAsync($"buildsign: --timestamp-url '{text}' is not an http or https URL").ConfigureAwait(false);
+                    return ExitCodes.Usage;
+                }
+                urls.Add(parsed);
+            }
             var request = new SignRequestArguments(
                 result.GetValue(key)!,
                 result.GetValue(certificate),
-                result.GetValue(timestampUrls) ?? [],
+                urls,
                 result.GetValue(dryRun),
                 result.GetValue(json));
             return await RunAsync(options, request, cancellationToken).ConfigureAwait(false);
@@ -64,7 +74,7 @@ internal static class SignCommand
         return command;
     }
 
-    private sealed record SignRequestArguments(string Key, string? Certificate, string[] TimestampUrls, bool DryRun, bool Json);
+    private sealed record SignRequestArguments(string Key, string? Certificate, IReadOnlyList<Uri> TimestampUrls, bool DryRun, bool Json);
 
     private static async Task<int> RunAsync(SigningRunOptions options, SignRequestArguments arguments, CancellationToken cancellationToken)
     {
@@ -80,9 +90,9 @@ internal static class SignCommand
             }
 
             await using var key = await SigningKeyResolver.OpenAsync(arguments.Key, arguments.Certificate, cancellationToken).ConfigureAwait(false);
-            using var timestamps = arguments.TimestampUrls.Length == 0
+            using var timestamps = arguments.TimestampUrls.Count == 0
                 ? null
-                : new TimestampClient(new TimestampOptions { Urls = [.. arguments.TimestampUrls.Select(u => new Uri(u))] });
+                : new TimestampClient(new TimestampOptions { Urls = arguments.TimestampUrls });
             var pipeline = new SigningPipeline(key, timestamps);
             var run = await pipeline.ExecuteAsync(plan, options, cancellationToken).ConfigureAwait(false);
             printer.PrintRun(run, key);
