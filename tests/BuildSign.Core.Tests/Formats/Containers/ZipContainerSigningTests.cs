@@ -39,6 +39,8 @@ public sealed class ZipContainerSigningTests : IDisposable
         Assert.Equal([2, 1], key.Batches); // the inner files in one batch, then the container
         Assert.Equal(entriesBefore, Entries(zip));
         Assert.Equal(readMeRecord, LocalRecord(zip, "README.txt"));
+        var integrity = ExternalTool.Run("unzip", "-t", zip);
+        Assert.True(integrity.ExitCode == 0 && integrity.StandardOutput.Contains("No errors detected", StringComparison.Ordinal), integrity.Output);
         using (var archive = ZipFile.OpenRead(zip))
         {
             // Each replaced entry keeps its method: the script stays stored, the DLL deflated.
