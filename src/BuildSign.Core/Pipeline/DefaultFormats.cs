@@ -1,4 +1,5 @@
 using BuildSign.Core.Formats;
+using BuildSign.Core.Formats.Containers;
 using BuildSign.Core.Formats.Detached;
 using BuildSign.Core.Formats.NuGet;
 using BuildSign.Core.Formats.Pe;
@@ -17,6 +18,7 @@ public static class DefaultFormats
         yield return new PeFormat();
         yield return new ScriptFormat();
         yield return new NuGetPackageFormat();
+        yield return new ZipContainerFormat();
         yield return new DetachedSignatureFormat();
     }
 }

@@ -1,11 +1,12 @@
 using BuildSign.Core.Formats;
+using BuildSign.Core.Formats.Containers;
 
 namespace BuildSign.Core.Pipeline;
 
 /// <summary>One entry of a <see cref="SigningPlan"/>.</summary>
 public sealed record PlannedFile
 {
-    /// <summary>The file to sign (for a container entry, its path inside the container).</summary>
+    /// <summary>The file to sign; for a file inside a container, the container's path, '!' and the entry name (<c>pkg.nupkg!lib/x.dll</c>).</summary>
     public required string Path { get; init; }
 
     /// <summary>The format's name, or "unknown" when none recognised the file.</summary>
@@ -40,6 +41,18 @@ public sealed record PlannedFile
 
     /// <summary>The file's length and time at planning, to detect a file that changes while being signed.</summary>
     internal SourceFileSnapshot? Snapshot { get; init; }
+
+    /// <summary>Where the file's bytes are on disk, when not at <see cref="Path"/>: an inner file's extracted copy.</summary>
+    internal string? WorkPath { get; init; }
+
+    /// <summary>Where the signature is written on disk, when not at <see cref="SignaturePath"/>.</summary>
+    internal string? WorkSignaturePath { get; init; }
+
+    /// <summary>For an inner file: the archive entry it came from.</summary>
+    internal InnerEntry? Entry { get; init; }
+
+    /// <summary>For a container whose inner files are planned: its layout and workspace folder.</summary>
+    internal ContainerContent? Container { get; init; }
 
     /// <summary>True when the plan will write a signature for this file.</summary>
     public bool WillSign => Action is PlannedAction.Sign or PlannedAction.Replace or PlannedAction.Append;

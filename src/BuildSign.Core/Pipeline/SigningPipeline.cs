@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using BuildSign.Core.Cms;
 using BuildSign.Core.Formats;
+using BuildSign.Core.Formats.Containers;
 using BuildSign.Core.Keys;
 
 namespace BuildSign.Core.Pipeline;
@@ -24,22 +25,66 @@ public sealed class SigningPipeline
         _timestamper = timestamper;
     }
 
-    /// <summary>Signs every file the plan says to sign. Failures are per file and leave the file unchanged.</summary>
+    /// <summary>
+    /// Signs every file the plan says to sign. Failures are per file and leave the file unchanged.
+    /// Files inside containers are signed in rounds, innermost first, each round in one key batch;
+    /// a container is rewritten with its signed inner files before its own round. The plan's
+    /// container workspace is deleted when the run ends.
+    /// </summary>
     public async Task<SigningRunResult> ExecuteAsync(SigningPlan plan, SigningRunOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(options);
         var clock = Stopwatch.StartNew();
-        var jobs = plan.Files.Select(f => new SigningJob(f)).ToArray();
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxParallelFiles), CancellationToken = cancellationToken };
-        var toSign = jobs.Where(j => j.File.WillSign).ToArray();
+        try
+        {
+            var jobs = plan.AllFiles.Select(f => new SigningJob(f)).ToArray();
+            var byFile = jobs.ToDictionary(j => j.File, (IEqualityComparer<PlannedFile>)ReferenceEqualityComparer.Instance);
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxParallelFiles), CancellationToken = cancellationToken };
+            foreach (var round in jobs.Where(j => j.File.WillSign).GroupBy(j => j.File.Round).OrderBy(g => g.Key))
+            {
+                // A copy of content signed elsewhere in the run is not signed again.
+                var toSign = round.Where(j => j.File.Entry?.DuplicateOf is null).ToArray();
+                await Parallel.ForEachAsync(toSign.Where(j => j.File.Container is not null), parallel,
+                    async (job, ct) => await AssembleAsync(job, byFile, ct).ConfigureAwait(false)).ConfigureAwait(false);
+                await Parallel.ForEachAsync(toSign, parallel, async (job, ct) => await PrepareAsync(job, options, ct).ConfigureAwait(false)).ConfigureAwait(false);
+                await SignBatchAsync(toSign.Where(j => j.IsAlive).ToArray(), cancellationToken).ConfigureAwait(false);
+                await Task.WhenAll(toSign.Where(j => j.IsAlive).Select(j => TimestampAsync(j, cancellationToken))).ConfigureAwait(false);
+                await Parallel.ForEachAsync(toSign.Where(j => j.IsAlive), parallel, async (job, ct) => await WriteAsync(job, ct).ConfigureAwait(false)).ConfigureAwait(false);
+                foreach (var copy in round.Where(j => j.File.Entry?.DuplicateOf is not null))
+                {
+                    copy.TakeResultOf(byFile.GetValueOrDefault(copy.File.Entry!.DuplicateOf!));
+                }
+            }
+            return new SigningRunResult([.. jobs.Select(ResultOf)], clock.Elapsed);
+        }
+        finally
+        {
+            plan.Workspace?.Dispose();
+        }
+    }
 
-        await Parallel.ForEachAsync(toSign, parallel, async (job, ct) => await PrepareAsync(job, options, ct).ConfigureAwait(false)).ConfigureAwait(false);
-        await SignBatchAsync(toSign.Where(j => j.IsAlive).ToArray(), cancellationToken).ConfigureAwait(false);
-        await Task.WhenAll(toSign.Where(j => j.IsAlive).Select(j => TimestampAsync(j, cancellationToken))).ConfigureAwait(false);
-        await Parallel.ForEachAsync(toSign.Where(j => j.IsAlive), parallel, async (job, ct) => await WriteAsync(job, ct).ConfigureAwait(false)).ConfigureAwait(false);
-
-        return new SigningRunResult([.. jobs.Select(ResultOf)], clock.Elapsed);
+    // A container is signed only when every inner file that was to be signed was; its new
+    // contents are written into the workspace and inspected afresh, so it is signed as rewritten.
+    private static async Task AssembleAsync(SigningJob job, Dictionary<PlannedFile, SigningJob> byFile, CancellationToken cancellationToken)
+    {
+        var children = job.File.Children.Select(c => byFile[c]).ToList();
+        if (children.FirstOrDefault(c => c.File.WillSign && !c.Done) is { } failed)
+        {
+            job.Error = $"not signed, because its inner file {ContainerPath.RelativeTo(job.File.Path, failed.File.Path)} was not signed";
+            return;
+        }
+        var signed = children.Where(c => c.Done).Select(c => c.File).ToList();
+        if (signed.Count == 0)
+        {
+            return;
+        }
+        await Guard(job, async () =>
+        {
+            var rewritten = await ContainerAssembler.RebuildAsync(job.File, signed, cancellationToken).ConfigureAwait(false);
+            job.Inspection = await job.File.Handler!.InspectAsync(rewritten, cancellationToken).ConfigureAwait(false);
+            job.Rewritten = rewritten;
+        }).ConfigureAwait(false);
     }
 
     private async Task PrepareAsync(SigningJob job, SigningRunOptions options, CancellationToken cancellationToken)
@@ -47,7 +92,7 @@ public sealed class SigningPipeline
         await Guard(job, async () =>
         {
             var format = job.File.Handler!;
-            job.Input = await format.PrepareAsync(job.File.Path, job.File.Inspection!, options.Signature, cancellationToken).ConfigureAwait(false);
+            job.Input = await format.PrepareAsync(job.SourcePath, job.Inspection!, options.Signature, cancellationToken).ConfigureAwait(false);
             job.SignedAttributes = SignedAttributesEncoder.Encode(job.Input, _key.Certificate, _key.Protection);
         }).ConfigureAwait(false);
     }
@@ -94,8 +139,11 @@ public sealed class SigningPipeline
     private async Task WriteAsync(SigningJob job, CancellationToken cancellationToken)
     {
         var format = job.File.Handler!;
-        var target = job.File.SignaturePath ?? job.File.Path;
+        var home = job.File.WorkPath ?? job.File.Path;
+        var target = job.File.WorkSignaturePath ?? job.File.SignaturePath ?? home;
         var temp = SigningTempFile.Beside(target);
+        // A rewritten container whose signature lives beside it (FILE.p7s) replaces its archive too.
+        var contentTemp = job.Rewritten is not null && target != home ? SigningTempFile.Beside(home) : null;
         try
         {
             await Guard(job, async () =>
@@ -105,13 +153,19 @@ public sealed class SigningPipeline
                     : [];
                 var contentInfo = SignedDataEncoder.Encode(job.Input!, job.SignedAttributes!, job.Signature!, _key, unsigned);
                 var action = job.File.Action == PlannedAction.Append ? ExistingSignatureAction.Append : ExistingSignatureAction.Replace;
-                await format.EmbedAsync(job.File.Path, temp, job.Input!, new SignedContent(contentInfo, job.Timestamp?.Time), action, cancellationToken).ConfigureAwait(false);
-                if (job.File.Snapshot is { } snapshot && !snapshot.StillMatches(job.File.Path))
+                await format.EmbedAsync(job.SourcePath, temp, job.Input!, new SignedContent(contentInfo, job.Timestamp?.Time), action, cancellationToken).ConfigureAwait(false);
+                if (job.File.Snapshot is { } snapshot && !snapshot.StillMatches(home))
                 {
                     throw new SigningException(job.File.Path, "the file changed while it was being signed; it was left as it is now");
                 }
-                await format.CheckWrittenAsync(job.File.Path, temp, job.Input!, cancellationToken).ConfigureAwait(false);
-                CopyPermissions(File.Exists(target) ? target : job.File.Path, temp);
+                await format.CheckWrittenAsync(job.SourcePath, temp, job.Input!, cancellationToken).ConfigureAwait(false);
+                if (contentTemp is not null)
+                {
+                    File.Copy(job.Rewritten!, contentTemp);
+                    CopyPermissions(home, contentTemp);
+                    File.Move(contentTemp, home, overwrite: true);
+                }
+                CopyPermissions(File.Exists(target) ? target : home, temp);
                 File.Move(temp, target, overwrite: true);
                 job.Done = true;
             }).ConfigureAwait(false);
@@ -121,6 +175,10 @@ public sealed class SigningPipeline
             if (!job.Done)
             {
                 SigningTempFile.Delete(temp);
+                if (contentTemp is not null)
+                {
+                    SigningTempFile.Delete(contentTemp);
+                }
             }
         }
     }
@@ -183,6 +241,11 @@ public sealed class SigningPipeline
     private sealed class SigningJob(PlannedFile file)
     {
         public PlannedFile File { get; } = file;
+        public FileInspection? Inspection { get; set; } = file.Inspection;
+        /// <summary>A container's new archive, written with its signed inner files.</summary>
+        public string? Rewritten { get; set; }
+        /// <summary>Where the bytes to sign are read from.</summary>
+        public string SourcePath => Rewritten ?? File.WorkPath ?? File.Path;
         public SigningInput? Input { get; set; }
         public byte[]? SignedAttributes { get; set; }
         public byte[]? Signature { get; set; }
@@ -190,5 +253,19 @@ public sealed class SigningPipeline
         public string? Error { get; set; }
         public bool Done { get; set; }
         public bool IsAlive => Error is null && File.WillSign;
+
+        /// <summary>A copy of identical content comes out as the file that was signed for it did.</summary>
+        public void TakeResultOf(SigningJob? signed)
+        {
+            if (signed is null)
+            {
+                Error = "its identical copy elsewhere in the run was not signed";
+                return;
+            }
+            Input = signed.Input;
+            Timestamp = signed.Timestamp;
+            Done = signed.Done;
+            Error = signed.Done ? null : $"not signed: {signed.Error ?? "its identical copy was not signed"}";
+        }
     }
 }

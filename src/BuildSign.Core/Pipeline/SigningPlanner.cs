@@ -1,4 +1,5 @@
 using BuildSign.Core.Formats;
+using BuildSign.Core.Formats.Containers;
 
 namespace BuildSign.Core.Pipeline;
 
@@ -19,13 +20,24 @@ public sealed class SigningPlanner
         ArgumentNullException.ThrowIfNull(options);
         var discovered = FileDiscovery.Discover(options.Paths, options.Recursive);
         var planned = new PlannedFile?[discovered.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, discovered.Count),
-            new ParallelOptions { MaxDegreeOfParallelism = options.MaxParallelFiles, CancellationToken = cancellationToken },
-            async (i, ct) => planned[i] = await PlanFileAsync(discovered[i], options, ct).ConfigureAwait(false)).ConfigureAwait(false);
-        return new SigningPlan([.. planned.OfType<PlannedFile>()]);
+        var workspace = new ContainerWorkspace();
+        try
+        {
+            // Only recursive runs look inside containers.
+            var containers = options.Recursive ? new ContainerPlanner(_formats, options, workspace) : null;
+            await Parallel.ForEachAsync(Enumerable.Range(0, discovered.Count),
+                new ParallelOptions { MaxDegreeOfParallelism = options.MaxParallelFiles, CancellationToken = cancellationToken },
+                async (i, ct) => planned[i] = await PlanFileAsync(discovered[i], options, containers, ct).ConfigureAwait(false)).ConfigureAwait(false);
+        }
+        catch
+        {
+            workspace.Dispose();
+            throw;
+        }
+        return new SigningPlan([.. planned.OfType<PlannedFile>()]) { Workspace = workspace };
     }
 
-    private async Task<PlannedFile?> PlanFileAsync(DiscoveredFile file, SigningRunOptions options, CancellationToken cancellationToken)
+    private async Task<PlannedFile?> PlanFileAsync(DiscoveredFile file, SigningRunOptions options, ContainerPlanner? containers, CancellationToken cancellationToken)
     {
         if (file.Error is not null)
         {
@@ -67,7 +79,7 @@ public sealed class SigningPlanner
         {
             (action, reason) = (PlannedAction.Refuse, "read-only file (make it writable to sign it)");
         }
-        return new PlannedFile
+        var planned = new PlannedFile
         {
             Path = file.Path,
             Format = format.Name,
@@ -79,6 +91,9 @@ public sealed class SigningPlanner
             Inspection = inspection,
             Snapshot = snapshot,
         };
+        return containers is not null && format is IContainerFormat && planned.WillSign
+            ? await containers.ExpandAsync(planned, depth: 0, cancellationToken).ConfigureAwait(false)
+            : planned;
     }
 
     /// <summary>The decision for a parsed file, given the policy for existing signatures.</summary>

@@ -14,6 +14,12 @@ public sealed record SigningRunOptions
     /// <summary>What to do with files that are already signed.</summary>
     public ExistingSignatureAction OnExistingSignature { get; init; } = ExistingSignatureAction.Replace;
 
+    /// <summary>
+    /// What to do with already-signed files inside containers. They are usually third-party files,
+    /// so the default is to leave them as they are; shells pass the user's choice only when one was given.
+    /// </summary>
+    public ExistingSignatureAction OnExistingInnerSignature { get; init; } = ExistingSignatureAction.Skip;
+
     /// <summary>The signature's content choices (digest, description, URL).</summary>
     public SignatureOptions Signature { get; init; } = new();
 

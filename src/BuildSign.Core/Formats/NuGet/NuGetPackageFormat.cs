@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using BuildSign.Core.Cms;
+using BuildSign.Core.Formats.Containers;
 using BuildSign.Core.Formats.Zip;
 using BuildSign.Core.Verification;
 
@@ -10,10 +11,13 @@ namespace BuildSign.Core.Formats.NuGet;
 /// stored as the zip entry <c>.signature.p7s</c>, as NuGet's package signing spec defines it.
 /// A package holds one author signature, so appending is refused.
 /// </summary>
-public sealed class NuGetPackageFormat : IFileFormat
+public sealed class NuGetPackageFormat : IContainerFormat
 {
     /// <inheritdoc />
     public string Name => "nupkg";
+
+    /// <inheritdoc />
+    public string? EmbeddedSignatureEntry => NuGetSignatureEntry.Name;
 
     /// <summary>
     /// Owns files by extension alone, so that a .nupkg that is not a zip is refused with a clear
