@@ -41,11 +41,14 @@ internal static class SignCommand
         };
         command.SetAction(async (result, cancellationToken) =>
         {
+            var policy = Enum.Parse<ExistingSignatureAction>(result.GetValue(onExisting)!, ignoreCase: true);
             var options = new SigningRunOptions
             {
                 Paths = result.GetValue(paths) ?? [],
                 Recursive = result.GetValue(recursive),
-                OnExistingSignature = Enum.Parse<ExistingSignatureAction>(result.GetValue(onExisting)!, ignoreCase: true),
+                OnExistingSignature = policy,
+                // Third-party files inside containers keep their signatures unless the user said otherwise.
+                OnExistingInnerSignature = result.GetResult(onExisting) is { Implicit: false } ? policy : ExistingSignatureAction.Skip,
                 Signature = new SignatureOptions
                 {
                     Digest = DigestAlgorithms.Parse(result.GetValue(digest)!),
@@ -82,7 +85,7 @@ internal static class SignCommand
         try
         {
             var planner = new SigningPlanner(DefaultFormats.CreateRegistry());
-            var plan = await planner.PlanAsync(options, cancellationToken).ConfigureAwait(false);
+            using var plan = await planner.PlanAsync(options, cancellationToken).ConfigureAwait(false);
             if (arguments.DryRun)
             {
                 printer.PrintPlan(plan);
