@@ -100,7 +100,8 @@ public static class CmsSignatureVerifier
         }
     }
 
-    private static bool SignatureMatches(X509Certificate2 signer, CmsSignature cms, DigestAlgorithm digest)
+    /// <summary>True when the signature value verifies over the signed attributes with the signer's public key.</summary>
+    internal static bool SignatureMatches(X509Certificate2 signer, CmsSignature cms, DigestAlgorithm digest)
     {
         var hash = digest.Hash(cms.SignedAttributesDer.Span);
         try

@@ -16,10 +16,12 @@ internal sealed class TimestampToken
 
     private readonly TimeStampToken _token;
     private readonly X509Certificate? _signer;
+    private readonly byte[] _der;
 
-    private TimestampToken(TimeStampToken token)
+    private TimestampToken(TimeStampToken token, byte[] der)
     {
         _token = token;
+        _der = der;
         Certificates = token.GetCertificates().EnumerateMatches(null)
             .Select(c => X509CertificateLoader.LoadCertificate(c.GetEncoded())).ToList();
         _signer = token.GetCertificates().EnumerateMatches(token.SignerID).FirstOrDefault();
@@ -31,7 +33,8 @@ internal sealed class TimestampToken
     {
         try
         {
-            return new TimestampToken(new TimeStampToken(new CmsSignedData(der.ToArray())));
+            var bytes = der.ToArray();
+            return new TimestampToken(new TimeStampToken(new CmsSignedData(bytes)), bytes);
         }
         catch (Exception e) when (e is CmsException or TspException or IOException or ArgumentException or InvalidCastException or InvalidOperationException)
         {
@@ -80,13 +83,14 @@ internal sealed class TimestampToken
             problems.Add(certificateProblem);
             return problems;
         }
-        try
+        var now = GenTime.UtcDateTime;
+        if (now < SignerCertificate.NotBefore.ToUniversalTime() || now > SignerCertificate.NotAfter.ToUniversalTime())
         {
-            _token.Validate(_signer);
+            problems.Add($"timestamp time {now:u} is outside the validity of the TSA certificate '{SignerCertificate.Subject}'");
         }
-        catch (Exception e) when (e is TspException or CmsException or ArgumentException or InvalidOperationException or Org.BouncyCastle.Security.Certificates.CertificateException)
+        else if (TimestampTokenSignature.FindProblem(_der, SignerCertificate) is { } signatureProblem)
         {
-            problems.Add($"timestamp token signature does not verify with the TSA certificate '{SignerCertificate.Subject}' ({e.Message})");
+            problems.Add($"{signatureProblem} ('{SignerCertificate.Subject}')");
         }
         return problems;
     }
