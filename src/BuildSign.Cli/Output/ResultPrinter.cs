@@ -73,6 +73,7 @@ internal sealed class ResultPrinter(TextWriter output, TextWriter error, bool js
                 skipped = run.Count(FileSigningStatus.Skipped),
                 failed = run.Count(FileSigningStatus.Failed),
                 elapsedSeconds = Math.Round(run.Elapsed.TotalSeconds, 3),
+                stageSeconds = run.Stages.ToDictionary(s => s.Key, s => Math.Round(s.Value.TotalSeconds, 3)),
             }, JsonOptions));
             return;
         }

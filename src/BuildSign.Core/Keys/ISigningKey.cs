@@ -32,4 +32,21 @@ public interface ISigningKey : IAsyncDisposable
     /// DER-encoded SEQUENCE { r, s } for ECDSA, ready to go into a CMS SignerInfo.
     /// </summary>
     Task<IReadOnlyList<byte[]>> SignDigestsAsync(IReadOnlyList<DigestSignRequest> requests, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Signs the batch like <see cref="SignDigestsAsync(IReadOnlyList{DigestSignRequest}, CancellationToken)"/>,
+    /// and also reports each signature (by its index in <paramref name="requests"/>) as soon as it
+    /// exists, so the caller can embed finished files while the key still signs the rest. Still one
+    /// batch: one login, one round trip. The default reports them all when the batch is done.
+    /// </summary>
+    async Task<IReadOnlyList<byte[]>> SignDigestsAsync(IReadOnlyList<DigestSignRequest> requests, Action<int, byte[]> signed, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(signed);
+        var signatures = await SignDigestsAsync(requests, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < signatures.Count; i++)
+        {
+            signed(i, signatures[i]);
+        }
+        return signatures;
+    }
 }

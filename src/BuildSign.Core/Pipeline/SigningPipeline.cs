@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using BuildSign.Core.Cms;
@@ -36,6 +37,7 @@ public sealed class SigningPipeline
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(options);
         var clock = Stopwatch.StartNew();
+        var stages = new StageClock();
         try
         {
             var jobs = plan.AllFiles.Select(f => new SigningJob(f)).ToArray();
@@ -45,18 +47,16 @@ public sealed class SigningPipeline
             {
                 // A copy of content signed elsewhere in the run is not signed again.
                 var toSign = round.Where(j => j.File.Entry?.DuplicateOf is null).ToArray();
-                await Parallel.ForEachAsync(toSign.Where(j => j.File.Container is not null), parallel,
-                    async (job, ct) => await AssembleAsync(job, byFile, ct).ConfigureAwait(false)).ConfigureAwait(false);
-                await Parallel.ForEachAsync(toSign, parallel, async (job, ct) => await PrepareAsync(job, options, ct).ConfigureAwait(false)).ConfigureAwait(false);
-                await SignBatchAsync(toSign.Where(j => j.IsAlive).ToArray(), cancellationToken).ConfigureAwait(false);
-                await Task.WhenAll(toSign.Where(j => j.IsAlive).Select(j => TimestampAsync(j, cancellationToken))).ConfigureAwait(false);
-                await Parallel.ForEachAsync(toSign.Where(j => j.IsAlive), parallel, async (job, ct) => await WriteAsync(job, ct).ConfigureAwait(false)).ConfigureAwait(false);
+                await stages.TimeAsync("assemble", () => Parallel.ForEachAsync(toSign.Where(j => j.File.Container is not null), parallel,
+                    async (job, ct) => await AssembleAsync(job, byFile, ct).ConfigureAwait(false))).ConfigureAwait(false);
+                await stages.TimeAsync("prepare", () => Parallel.ForEachAsync(toSign, parallel, async (job, ct) => await PrepareAsync(job, options, ct).ConfigureAwait(false))).ConfigureAwait(false);
+                await stages.TimeAsync("sign and write", () => SignAndWriteAsync(toSign.Where(j => j.IsAlive).ToArray(), parallel.MaxDegreeOfParallelism, cancellationToken)).ConfigureAwait(false);
                 foreach (var copy in round.Where(j => j.File.Entry?.DuplicateOf is not null))
                 {
                     copy.TakeResultOf(byFile.GetValueOrDefault(copy.File.Entry!.DuplicateOf!));
                 }
             }
-            return new SigningRunResult([.. jobs.Select(ResultOf)], clock.Elapsed);
+            return new SigningRunResult([.. jobs.Select(ResultOf)], clock.Elapsed) { Stages = stages.Totals };
         }
         finally
         {
@@ -97,30 +97,50 @@ public sealed class SigningPipeline
         }).ConfigureAwait(false);
     }
 
-    // The heart of the design: one call for every digest of the run, so an HSM logs in once and
-    // a remote service is asked once.
-    private async Task SignBatchAsync(SigningJob[] jobs, CancellationToken cancellationToken)
+    // The heart of the design: one call for every digest of the round, so an HSM logs in once and
+    // a remote service is asked once. Each signature is timestamped and its file written as soon
+    // as the key reports it, so embedding overlaps with the key still signing the rest.
+    private async Task SignAndWriteAsync(SigningJob[] jobs, int maxParallelWrites, CancellationToken cancellationToken)
     {
         if (jobs.Length == 0)
         {
             return;
         }
         var requests = jobs.Select(j => new DigestSignRequest(j.Input!.Digest, j.Input.Digest.Hash(j.SignedAttributes), Path.GetFileName(j.File.Path))).ToArray();
+        using var writers = new SemaphoreSlim(maxParallelWrites);
+        var finishing = new ConcurrentQueue<Task>();
         try
         {
-            var signatures = await _key.SignDigestsAsync(requests, cancellationToken).ConfigureAwait(false);
-            for (var i = 0; i < jobs.Length; i++)
+            await _key.SignDigestsAsync(requests, (index, signature) =>
             {
-                jobs[i].Signature = signatures[i];
-            }
+                var job = jobs[index];
+                job.Signature = signature;
+                // Off the key's thread: an HSM worker must go straight on to the next digest.
+                finishing.Enqueue(Task.Run(() => FinishAsync(job, writers, cancellationToken), cancellationToken));
+            }, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is SigningException or CryptographicException or IOException)
         {
             var reason = exception is SigningException signing ? signing.Message : $"signing failed: {exception.Message}";
-            foreach (var job in jobs)
+            foreach (var job in jobs.Where(j => j.Signature is null))
             {
                 job.Error = reason;
             }
+        }
+        await Task.WhenAll(finishing).ConfigureAwait(false);
+    }
+
+    private async Task FinishAsync(SigningJob job, SemaphoreSlim writers, CancellationToken cancellationToken)
+    {
+        await TimestampAsync(job, cancellationToken).ConfigureAwait(false);
+        await writers.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await WriteAsync(job, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            writers.Release();
         }
     }
 

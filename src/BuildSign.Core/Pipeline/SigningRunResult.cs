@@ -5,6 +5,9 @@ namespace BuildSign.Core.Pipeline;
 /// <param name="Elapsed">The wall time of the run.</param>
 public sealed record SigningRunResult(IReadOnlyList<FileSigningResult> Files, TimeSpan Elapsed)
 {
+    /// <summary>Wall time per stage (prepare, sign, timestamp, write), summed over container rounds: where a run's time went.</summary>
+    public IReadOnlyDictionary<string, TimeSpan> Stages { get; init; } = new Dictionary<string, TimeSpan>();
+
     /// <summary>True when no file failed.</summary>
     public bool Succeeded => Files.All(f => f.Status != FileSigningStatus.Failed);
 

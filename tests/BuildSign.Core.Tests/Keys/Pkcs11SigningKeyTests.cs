@@ -81,6 +81,24 @@ public sealed class Pkcs11SigningKeyTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Each_signature_is_reported_once_as_soon_as_it_exists_within_the_one_batch()
+    {
+        await using var key = await Open(Token.EcdsaKeyString);
+        var digests = Enumerable.Range(0, 100).Select(i => SHA256.HashData(BitConverter.GetBytes(i + 1000))).ToList();
+        var reported = new System.Collections.Concurrent.ConcurrentDictionary<int, byte[]>();
+        var duplicates = 0;
+
+        var signatures = await key.SignDigestsAsync([.. digests.Select((d, i) => new DigestSignRequest(DigestAlgorithm.Sha256, d, $"f{i}"))],
+            (index, signature) => { if (!reported.TryAdd(index, signature)) Interlocked.Increment(ref duplicates); }, CancellationToken.None);
+
+        Assert.Equal(0, duplicates);
+        Assert.Equal(Enumerable.Range(0, 100), reported.Keys.Order());
+        Assert.All(reported, r => Assert.Same(signatures[r.Key], r.Value));
+        using var publicKey = key.Certificate.GetECDsaPublicKey()!;
+        Assert.All(reported, r => Assert.True(publicKey.VerifyHash(digests[r.Key], r.Value, DSASignatureFormat.Rfc3279DerSequence)));
+    }
+
+    [Fact]
     public async Task Certificate_file_with_a_chain_gives_the_leaf_and_drops_the_root()
     {
         using var folder = new TempDirectory();

@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace BuildSign.Core.Formats.Pe;
 
@@ -50,14 +52,33 @@ public static class PeChecksum
 
     private static ulong SumWords(ReadOnlySpan<byte> data)
     {
+        // Little-endian 16-bit words, summed a vector at a time in 32-bit lanes, which are emptied
+        // into the 64-bit total every 2^15 vectors so they never overflow (2 * 2^15 * (2^16 - 1) < 2^32).
+        var words = MemoryMarshal.Cast<byte, ushort>(data[..(data.Length & ~1)]);
         ulong sum = 0;
         var i = 0;
-        for (; i + 1 < data.Length; i += 2)
+        if (BitConverter.IsLittleEndian)
         {
-            sum += BinaryPrimitives.ReadUInt16LittleEndian(data[i..]);
+            while (i + Vector<ushort>.Count <= words.Length)
+            {
+                var lanes = Vector<uint>.Zero;
+                for (var n = 0; n < 1 << 15 && i + Vector<ushort>.Count <= words.Length; n++, i += Vector<ushort>.Count)
+                {
+                    Vector.Widen(new Vector<ushort>(words[i..]), out var low, out var high);
+                    lanes += low + high;
+                }
+                for (var lane = 0; lane < Vector<uint>.Count; lane++)
+                {
+                    sum += lanes[lane];
+                }
+            }
+        }
+        for (; i < words.Length; i++)
+        {
+            sum += BinaryPrimitives.ReadUInt16LittleEndian(data[(2 * i)..]);
         }
         // A trailing odd byte is the low half of a last word (only possible at end of file).
-        if (i < data.Length) sum += data[i];
+        if ((data.Length & 1) != 0) sum += data[^1];
         return sum;
     }
 

@@ -119,8 +119,13 @@ public sealed class Pkcs11SigningKey : ISigningKey
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<byte[]>> SignDigestsAsync(IReadOnlyList<DigestSignRequest> requests, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<byte[]>> SignDigestsAsync(IReadOnlyList<DigestSignRequest> requests, CancellationToken cancellationToken) =>
+        SignDigestsAsync(requests, static (_, _) => { }, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<byte[]>> SignDigestsAsync(IReadOnlyList<DigestSignRequest> requests, Action<int, byte[]> signed, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(signed);
         ArgumentNullException.ThrowIfNull(requests);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var inputs = new byte[requests.Count][];
@@ -147,6 +152,7 @@ public sealed class Pkcs11SigningKey : ISigningKey
                     {
                         cancellationToken.ThrowIfCancellationRequested();
                         signatures[index] = Sign(session, mechanism, key, inputs[index], requests[index].Label);
+                        signed(index, signatures[index]);
                     }
                 }
                 catch
