@@ -50,6 +50,6 @@ public sealed class ZipContainerFormat : IContainerFormat
         _detached.CheckWrittenAsync(sourcePath, outputPath, input, cancellationToken);
 
     /// <inheritdoc />
-    public ValueTask<FileVerification> VerifyAsync(string path, VerificationOptions options, CancellationToken cancellationToken) =>
-        _detached.VerifyAsync(path, options, cancellationToken);
+    public async ValueTask<FileVerification> VerifyAsync(string path, VerificationOptions options, CancellationToken cancellationToken) =>
+        (await _detached.VerifyAsync(path, options, cancellationToken).ConfigureAwait(false)) with { Format = Name };
 }
