@@ -260,6 +260,27 @@ public sealed class SignCommandTests(CliFixture cli) : IDisposable
     }
 
     [Fact]
+    public async Task TimestampConcurrencyBoundsTheRequestsInFlight()
+    {
+        var authority = BuildSign.Core.Timestamping.Authority.TimestampAuthority.FromPemFiles(cli.Pki.TsaLeafPem, cli.Pki.TsaKeyPem);
+        await using var slowTsa = new BuildSign.Core.Timestamping.Authority.TimestampAuthorityServer(authority, new() { Latency = TimeSpan.FromMilliseconds(150) });
+        slowTsa.Start();
+        var source = TestPeFiles.Unsigned(_dir, TestPeFiles.Pe32);
+        var files = Enumerable.Range(0, 6).Select(i => _dir.File($"c{i}.dll")).ToArray();
+        foreach (var file in files)
+        {
+            File.Copy(source, file);
+        }
+
+        var result = cli.Run(["sign", "--key", cli.Token.RsaKeyString, "--timestamp-url", slowTsa.Url.ToString(), "--timestamp-concurrency", "2", .. files]);
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.Equal(6, slowTsa.RequestCount);
+        Assert.InRange(slowTsa.MaxInFlight, 1, 2);
+        Assert.Equal(2, cli.Run("sign", "--key", "file:k.pfx", "--timestamp-concurrency", "0", "x.dll").ExitCode);
+    }
+
+    [Fact]
     public void VerifyReportsATamperedFile()
     {
         var file = TestPeFiles.Unsigned(_dir, TestPeFiles.Pe32);

@@ -20,6 +20,18 @@ internal static class SignCommand
             Description = "RFC 3161 timestamp server; repeat to give fallbacks, tried in order",
             AllowMultipleArgumentsPerToken = false,
         };
+        var timestampConcurrency = new Option<int>("--timestamp-concurrency")
+        {
+            Description = "At most this many timestamp requests in flight (default 8: public TSAs throttle clients that flood them)",
+            DefaultValueFactory = _ => TimestampOptions.DefaultMaxConcurrentRequests,
+        };
+        timestampConcurrency.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 1 or > 64)
+            {
+                r.AddError("--timestamp-concurrency must be between 1 and 64");
+            }
+        });
         var digest = new Option<string>("--digest") { Description = "Digest algorithm", DefaultValueFactory = _ => "sha256" };
         digest.AcceptOnlyFromAmong("sha256", "sha384", "sha512");
         var onExisting = new Option<string>("--on-existing-signature")
@@ -37,7 +49,7 @@ internal static class SignCommand
 
         var command = new Command("sign", "Sign files with a key in an HSM, a signing service, or (development only) a file")
         {
-            key, certificate, timestampUrls, digest, onExisting, description, url, recursive, dryRun, json, paths,
+            key, certificate, timestampUrls, timestampConcurrency, digest, onExisting, description, url, recursive, dryRun, json, paths,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -70,6 +82,7 @@ internal static class SignCommand
                 result.GetValue(key)!,
                 result.GetValue(certificate),
                 urls,
+                result.GetValue(timestampConcurrency),
                 result.GetValue(dryRun),
                 result.GetValue(json));
             return await RunAsync(options, request, cancellationToken).ConfigureAwait(false);
@@ -77,7 +90,7 @@ internal static class SignCommand
         return command;
     }
 
-    private sealed record SignRequestArguments(string Key, string? Certificate, IReadOnlyList<Uri> TimestampUrls, bool DryRun, bool Json);
+    private sealed record SignRequestArguments(string Key, string? Certificate, IReadOnlyList<Uri> TimestampUrls, int TimestampConcurrency, bool DryRun, bool Json);
 
     private static async Task<int> RunAsync(SigningRunOptions options, SignRequestArguments arguments, CancellationToken cancellationToken)
     {
@@ -95,7 +108,7 @@ internal static class SignCommand
             await using var key = await SigningKeyResolver.OpenAsync(arguments.Key, arguments.Certificate, cancellationToken).ConfigureAwait(false);
             using var timestamps = arguments.TimestampUrls.Count == 0
                 ? null
-                : new TimestampClient(new TimestampOptions { Urls = arguments.TimestampUrls });
+                : new TimestampClient(new TimestampOptions { Urls = arguments.TimestampUrls, MaxConcurrentRequests = arguments.TimestampConcurrency });
             var pipeline = new SigningPipeline(key, timestamps);
             var run = await pipeline.ExecuteAsync(plan, options, cancellationToken).ConfigureAwait(false);
             printer.PrintRun(run, key);
