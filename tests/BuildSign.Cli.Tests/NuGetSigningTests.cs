@@ -2,46 +2,16 @@ using BuildSign.Testing;
 
 namespace BuildSign.Cli.Tests;
 
-/// <summary>A real package from <c>dotnet pack</c>, and the test root trusted by the SDK's NuGet for the run.</summary>
+/// <summary>One packed package for the class (packing costs seconds).</summary>
 public sealed class PackedPackage : IDisposable
 {
-    private readonly TempDirectory _directory = new("buildsign-cli-nuget");
-    private readonly SdkTrustedRoots _trust;
+    private readonly PackedTestPackage _package = new("Cli.Sample", "2.0.0");
 
-    public PackedPackage()
-    {
-        Dotnet = new DotnetCommand(_directory.Path);
-        var project = Directory.CreateDirectory(_directory.File("lib")).FullName;
-        File.WriteAllText(Path.Combine(project, "Cli.Sample.csproj"), """
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <TargetFramework>net10.0</TargetFramework>
-                <PackageId>Cli.Sample</PackageId>
-                <Version>2.0.0</Version>
-                <Authors>BuildSign Tests</Authors>
-                <Description>A package the CLI tests sign.</Description>
-              </PropertyGroup>
-            </Project>
-            """);
-        File.WriteAllText(Path.Combine(project, "Thing.cs"), "namespace Cli.Sample; public static class Thing { public static int Answer => 42; }\n");
-        var pack = Dotnet.Run(project, "pack", "-c", "Release", "-o", _directory.File("out"), "-nodeReuse:false");
-        if (pack.ExitCode != 0)
-        {
-            throw new InvalidOperationException("dotnet pack failed: " + pack.Output);
-        }
-        Unsigned = _directory.File("out/Cli.Sample.2.0.0.nupkg");
-        _trust = new SdkTrustedRoots(TestPki.Shared.RootPem);
-    }
+    public string Unsigned => _package.Unsigned;
 
-    public string Unsigned { get; }
+    public DotnetCommand Dotnet => _package.Dotnet;
 
-    public DotnetCommand Dotnet { get; }
-
-    public void Dispose()
-    {
-        _trust.Dispose();
-        _directory.Dispose();
-    }
+    public void Dispose() => _package.Dispose();
 }
 
 [Collection(CliCollection.Name)]

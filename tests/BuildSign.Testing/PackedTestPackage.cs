@@ -1,0 +1,48 @@
+namespace BuildSign.Testing;
+
+/// <summary>
+/// A real, unsigned package made by <c>dotnet pack</c> from a one-class library, with the test
+/// root trusted by the SDK's NuGet while it lives. Packing costs seconds: share one per test class or collection.
+/// </summary>
+public sealed class PackedTestPackage : IDisposable
+{
+    private readonly TempDirectory _directory = new("buildsign-nuget");
+    private readonly SdkTrustedRoots _trust;
+
+    public PackedTestPackage(string packageId, string version)
+    {
+        Dotnet = new DotnetCommand(_directory.Path);
+        var project = Directory.CreateDirectory(_directory.File("project")).FullName;
+        File.WriteAllText(Path.Combine(project, packageId + ".csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <PackageId>{packageId}</PackageId>
+                <Version>{version}</Version>
+                <Authors>BuildSign Tests</Authors>
+                <Description>A package for signing tests.</Description>
+              </PropertyGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(project, "Greeter.cs"), $"namespace {packageId}; public static class Greeter {{ public static string Hello() => \"hello\"; }}\n");
+        var pack = Dotnet.Run(project, "pack", "-c", "Release", "-o", _directory.File("out"), "-nodeReuse:false");
+        if (pack.ExitCode != 0)
+        {
+            throw new InvalidOperationException("dotnet pack failed: " + pack.Output);
+        }
+        Unsigned = _directory.File($"out/{packageId}.{version}.nupkg");
+        _trust = new SdkTrustedRoots(TestPki.Shared.RootPem);
+    }
+
+    /// <summary>The packed, unsigned package. Tests copy it; they never change it.</summary>
+    public string Unsigned { get; }
+
+    /// <summary>The isolated dotnet CLI, for <c>dotnet nuget verify</c>.</summary>
+    public DotnetCommand Dotnet { get; }
+
+    public void Dispose()
+    {
+        _trust.Dispose();
+        _directory.Dispose();
+    }
+}
