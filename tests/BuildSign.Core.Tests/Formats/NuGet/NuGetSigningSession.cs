@@ -1,4 +1,3 @@
-using BuildSign.Core.Cms;
 using BuildSign.Core.Formats;
 using BuildSign.Core.Formats.NuGet;
 using BuildSign.Core.Keys.Software;
@@ -14,16 +13,11 @@ internal static class NuGetSigningSession
 
     public static async Task SignAsync(string package, string pfx, ExistingSignatureAction action = ExistingSignatureAction.Replace, DigestAlgorithm digest = DigestAlgorithm.Sha256)
     {
-        var ct = CancellationToken.None;
-        var inspection = await Format.InspectAsync(package, ct);
-        var input = await Format.PrepareAsync(package, inspection, new SignatureOptions { Digest = digest }, ct);
         await using var key = SoftwareSigningKey.Load(pfx);
-        var signature = await CmsSigner.SignAsync(input, key, ct);
         var temporary = package + ".signing";
         try
         {
-            await Format.EmbedAsync(package, temporary, input, signature, action, ct);
-            await Format.CheckWrittenAsync(package, temporary, input, ct);
+            await FormatSigning.SignToAsync(Format, package, temporary, key, new SignatureOptions { Digest = digest }, action);
             File.Move(temporary, package, overwrite: true);
         }
         finally

@@ -1,4 +1,3 @@
-using BuildSign.Core.Cms;
 using BuildSign.Core.Formats;
 using BuildSign.Core.Formats.Pe;
 using BuildSign.Core.Keys.Software;
@@ -20,11 +19,7 @@ internal static class PeSigning
     public static async Task<string> SignAsync(string source, string output, string keyKind, DigestAlgorithm digest, ExistingSignatureAction action = ExistingSignatureAction.Replace, SignatureOptions? options = null)
     {
         await using var key = Key(keyKind);
-        var inspection = await Format.InspectAsync(source, CancellationToken.None);
-        var input = await Format.PrepareAsync(source, inspection, (options ?? new SignatureOptions()) with { Digest = digest }, CancellationToken.None);
-        var signature = await CmsSigner.SignAsync(input, key, CancellationToken.None);
-        await Format.EmbedAsync(source, output, input, signature, action, CancellationToken.None);
-        await Format.CheckWrittenAsync(source, output, input, CancellationToken.None);
+        await FormatSigning.SignToAsync(Format, source, output, key, (options ?? new SignatureOptions()) with { Digest = digest }, action);
         return output;
     }
 }
