@@ -87,7 +87,16 @@ public sealed class TimestampAuthorityServer : IAsyncDisposable
         Task[] running;
         lock (_gate) running = [.. _handlers];
         await Task.WhenAll(running).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
-        _listener.Close();
+        try
+        {
+            _listener.Close();
+        }
+        catch (HttpListenerException)
+        {
+            // Stop() already released the port. The managed HttpListener's Close() looks the
+            // endpoint up again and may try to re-bind it, failing when another process has
+            // taken the port meanwhile; there is nothing left to release then.
+        }
     }
 
     /// <inheritdoc />
