@@ -33,7 +33,8 @@ public sealed record CmsSignature
 
     /// <summary>The first value of a signed attribute, or null.</summary>
     public ReadOnlyMemory<byte>? SignedAttribute(string oid) =>
-        SignedAttributes.FirstOrDefault(a => a.Oid == oid) is { Values.Count: > 0 } attribute ? attribute.Values[0] : null;
+        // The cast matters: a bare null would convert to an empty ReadOnlyMemory (through byte[]), never to null.
+        SignedAttributes.FirstOrDefault(a => a.Oid == oid) is { Values.Count: > 0 } attribute ? attribute.Values[0] : (ReadOnlyMemory<byte>?)null;
 
     /// <summary>Every value of every unsigned attribute of the given type.</summary>
     public IEnumerable<ReadOnlyMemory<byte>> UnsignedValues(string oid) =>
