@@ -93,6 +93,10 @@ internal sealed class ResultPrinter(TextWriter output, TextWriter error, bool js
                     error.WriteLine($"{"FAILED",-9} {file.Path}: {file.Error}{software}");
                     break;
             }
+            foreach (var warning in file.Warnings)
+            {
+                error.WriteLine($"{"warning",-9} {file.Path}: {warning}");
+            }
         }
         var failed = run.Count(FileSigningStatus.Failed);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -173,6 +177,7 @@ internal sealed class ResultPrinter(TextWriter output, TextWriter error, bool js
         certificateThumbprint = file.CertificateThumbprint,
         timestampTime = file.TimestampTime,
         keyProtection = file.KeyProtection?.ToText(),
+        warnings = file.Warnings,
         error = file.Error,
     };
 

@@ -41,6 +41,13 @@ public sealed record SigningInput
     /// <summary>The unsigned attribute OID a timestamp token goes under for this format.</summary>
     public required string TimestampAttribute { get; init; }
 
+    /// <summary>
+    /// What the user should know about this file's signature although it is made (a script whose
+    /// text Windows may read differently, for one): reasons without the file name, which the
+    /// pipeline adds to the file's result.
+    /// </summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>Format-private state carried to <see cref="IFileFormat.EmbedAsync"/>.</summary>
     public object? State { get; init; }
 }
