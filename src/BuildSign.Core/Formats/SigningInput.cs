@@ -38,6 +38,12 @@ public sealed record SigningInput
     /// <summary>Whether to add an ESS signing-certificate-v2 attribute naming the signer certificate.</summary>
     public bool IncludeSigningCertificateV2 { get; init; }
 
+    /// <summary>
+    /// Whether the SignerInfo names its certificate by subject key identifier (SignerInfo and
+    /// SignedData version 3, as NuGet's own signer writes) instead of issuer and serial number.
+    /// </summary>
+    public bool IdentifySignerByKeyIdentifier { get; init; }
+
     /// <summary>The unsigned attribute OID a timestamp token goes under for this format.</summary>
     public required string TimestampAttribute { get; init; }
 
