@@ -79,13 +79,19 @@ public static class CmsSignatureReader
     private static CmsSignature ReadSignerInfo(AsnReader signerInfo, string contentType, ReadOnlyMemory<byte>? content, List<X509Certificate2> certificates)
     {
         signerInfo.ReadInteger();
-        if (!signerInfo.PeekTag().HasSameClassAndValue(Asn1Tag.Sequence))
+        ReadOnlyMemory<byte> issuer = default, serial = default;
+        ReadOnlyMemory<byte>? keyIdentifier = null;
+        if (signerInfo.PeekTag().HasSameClassAndValue(ContextZero))
         {
-            throw new CryptographicException("signers named by subject key identifier are not supported");
+            // SignerIdentifier subjectKeyIdentifier [0] IMPLICIT OCTET STRING (NuGet's signer writes it).
+            keyIdentifier = signerInfo.ReadOctetString(ContextZero);
         }
-        var sid = signerInfo.ReadSequence();
-        var issuer = sid.ReadEncodedValue();
-        var serial = sid.ReadIntegerBytes();
+        else
+        {
+            var sid = signerInfo.ReadSequence();
+            issuer = sid.ReadEncodedValue();
+            serial = sid.ReadIntegerBytes();
+        }
         var digestAlgorithm = signerInfo.ReadSequence().ReadObjectIdentifier();
 
         ReadOnlyMemory<byte> signedAttributesDer = ReadOnlyMemory<byte>.Empty;
@@ -114,6 +120,7 @@ public static class CmsSignatureReader
             DigestAlgorithmOid = digestAlgorithm,
             SignerIssuer = issuer,
             SignerSerialNumber = serial,
+            SignerKeyIdentifier = keyIdentifier,
             SignedAttributesDer = signedAttributesDer,
             SignedAttributes = signedAttributes,
             SignatureAlgorithmOid = signatureAlgorithm,

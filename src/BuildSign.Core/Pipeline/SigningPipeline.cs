@@ -291,6 +291,7 @@ public sealed class SigningPipeline
             CertificateThumbprint = job.Done ? _key.Certificate.GetCertHashString(HashAlgorithmName.SHA256) : null,
             TimestampTime = job.Done ? job.Timestamp?.Time : null,
             KeyProtection = job.Done ? _key.Protection : null,
+            Warnings = job.Input?.Warnings ?? [],
             Error = file.Action == PlannedAction.Refuse || file.Action == PlannedAction.Skip ? file.Reason : job.Error,
             Detail = job.Detail ?? file.Detail,
             Round = file.Round,

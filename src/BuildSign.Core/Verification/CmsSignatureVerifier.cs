@@ -102,7 +102,7 @@ public static class CmsSignatureVerifier
 
     private static KeyProtection? ReadKeyProtection(CmsSignature cms)
     {
-        if (cms.SignedAttribute(WellKnownOids.KeyProtectionAttribute) is not { } value)
+        if ((cms.SignedAttribute(WellKnownOids.KeyProtectionAttribute) ?? cms.SignedAttribute(WellKnownOids.LegacyKeyProtectionAttribute)) is not { } value)
         {
             return null;
         }

@@ -23,8 +23,11 @@ namespace BuildSign.DevTools.Timestamping;
 /// </summary>
 public sealed class TimestampAuthority
 {
-    /// <summary>The policy stated in tokens unless another is given: a BuildSign development policy (UUID-based OID).</summary>
-    public const string DefaultPolicyOid = "2.25.229465631392967736592573797244420879194";
+    /// <summary>
+    /// The policy stated in tokens unless another is given: BuildSign's development TSA policy,
+    /// arc 2 under BuildSign's GUID-based OID arc (docs/oids.md; every arc below 2^28).
+    /// </summary>
+    public const string DefaultPolicyOid = "1.2.840.113556.1.8000.2554.50571.24021.8345.19520.46744.12369962.1693274.2";
 
     private static readonly IList<string> AcceptedImprintAlgorithms = [TspAlgorithms.Sha256, TspAlgorithms.Sha384, TspAlgorithms.Sha512];
 
