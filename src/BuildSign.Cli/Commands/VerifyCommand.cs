@@ -15,13 +15,17 @@ internal static class VerifyCommand
     {
         var trusted = new Option<string[]>("--trusted-certificate")
         {
-            Description = "A trust anchor (PEM or DER) for signer and timestamp chains; repeatable. Without one, the system store is used",
+            Description = "A trust anchor (PEM or DER) for signer chains (code signing); repeatable. Without one, the system store is used",
+        };
+        var trustedTimestamp = new Option<string[]>("--trusted-timestamp-certificate")
+        {
+            Description = "A trust anchor (PEM or DER) for timestamp authority chains; repeatable. Without one, the system store is used. Only a trusted timestamp extends an expired signer's validity",
         };
         var refuseSoftware = new Option<bool>("--refuse-software-keys") { Description = "Fail signatures that state a software key" };
         var recursive = new Option<bool>("--recursive") { Description = "Verify the signed files in directories" };
         var json = CommonOptions.Json();
         var paths = CommonOptions.Paths();
-        var command = new Command("verify", "Verify the signatures of files: digest, CMS signature, chain, timestamp") { trusted, refuseSoftware, recursive, json, paths };
+        var command = new Command("verify", "Verify the signatures of files: digest, CMS signature, chain, timestamp") { trusted, trustedTimestamp, refuseSoftware, recursive, json, paths };
         command.SetAction(async (result, cancellationToken) =>
         {
             var printer = new ResultPrinter(Console.Out, Console.Error, result.GetValue(json));
@@ -30,6 +34,7 @@ internal static class VerifyCommand
                 var options = new VerificationOptions
                 {
                     TrustedCertificates = [.. (result.GetValue(trusted) ?? []).SelectMany(CertificateFile.Load)],
+                    TrustedTimestampCertificates = [.. (result.GetValue(trustedTimestamp) ?? []).SelectMany(CertificateFile.Load)],
                     RefuseSoftwareKeys = result.GetValue(refuseSoftware),
                 };
                 var results = await VerifyAllAsync(result.GetValue(paths) ?? [], result.GetValue(recursive), options, cancellationToken).ConfigureAwait(false);

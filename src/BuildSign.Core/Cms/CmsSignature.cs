@@ -14,6 +14,8 @@ public sealed record CmsSignature
     public ReadOnlyMemory<byte>? EncapsulatedContent { get; init; }
     /// <summary>The certificates carried in the SignedData.</summary>
     public required IReadOnlyList<X509Certificate2> Certificates { get; init; }
+    /// <summary>The digest algorithms the SignedData lists for its signers.</summary>
+    public IReadOnlyList<string> DigestAlgorithmOids { get; init; } = [];
     /// <summary>The signer's digest algorithm OID.</summary>
     public required string DigestAlgorithmOid { get; init; }
     /// <summary>The signer's issuer name (DER).</summary>
@@ -31,7 +33,7 @@ public sealed record CmsSignature
     /// <summary>The unsigned attributes (timestamps, nested signatures).</summary>
     public required IReadOnlyList<CmsAttribute> UnsignedAttributes { get; init; }
 
-    /// <summary>The first value of a signed attribute, or null.</summary>
+    /// <summary>The value of a signed attribute, or null (the reader refuses repeated signed attributes).</summary>
     public ReadOnlyMemory<byte>? SignedAttribute(string oid) =>
         SignedAttributes.FirstOrDefault(a => a.Oid == oid) is { Values.Count: > 0 } attribute ? attribute.Values[0] : null;
 

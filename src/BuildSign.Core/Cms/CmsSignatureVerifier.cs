@@ -46,22 +46,27 @@ public static class CmsSignatureVerifier
             return Failed("the signer certificate is not in the signature");
         }
         var digest = DigestAlgorithms.FromOid(cms.DigestAlgorithmOid);
-        if (digest is null)
-        {
-            problems.Add($"unsupported digest algorithm {cms.DigestAlgorithmOid}");
-        }
 
         CheckSignedAttributes(cms, expectedMessageDigest, problems);
-        if (digest is { } algorithm && !SignatureMatches(signer, cms, algorithm))
+        if (SignerSignatureCheck.FindProblem(signer, cms) is { } signatureProblem)
         {
-            problems.Add("the signature does not match the signer certificate's key");
+            problems.Add(signatureProblem);
         }
 
         var timestamp = SignatureTimestampVerifier.Verify(cms, options, problems);
-        var chainProblem = CertificateChainValidator.Validate(signer, cms.Certificates, options.TrustedCertificates, CertificateChainValidator.CodeSigning, timestamp?.UtcDateTime ?? DateTime.UtcNow);
-        if (chainProblem is not null)
+        if (!options.IntegrityOnly)
         {
-            problems.Add(chainProblem);
+            // Only a timestamp that verified completely, its TSA chained to a timestamping anchor,
+            // may vouch that the signer's certificate was valid when it signed.
+            var now = options.TimeProvider.GetUtcNow().UtcDateTime;
+            var checkAt = timestamp is { IsValid: true, Time: { } time } ? time.UtcDateTime : now;
+            var chainProblem = CertificateChainValidator.Validate(signer, cms.Certificates, options.TrustedCertificates, CertificateChainValidator.CodeSigning, checkAt);
+            if (chainProblem is not null)
+            {
+                problems.Add(timestamp is { IsValid: false }
+                    ? $"{chainProblem} (checked at the current time, because the timestamp is not trusted)"
+                    : chainProblem);
+            }
         }
 
         var protection = ReadKeyProtection(cms);
@@ -76,7 +81,7 @@ public static class CmsSignatureVerifier
             CertificateThumbprint = signer.GetCertHashString(HashAlgorithmName.SHA256),
             Digest = digest ?? DigestAlgorithm.Sha256,
             KeyProtection = protection,
-            TimestampTime = timestamp,
+            TimestampTime = timestamp?.Time,
             Problems = problems,
         };
     }
@@ -85,38 +90,33 @@ public static class CmsSignatureVerifier
     {
         if (cms.SignedAttributesDer.IsEmpty)
         {
-            problems.Add("the signature has no signed attributes");
-            return;
+            return; // reported by the signature check
         }
-        if (cms.SignedAttribute(WellKnownOids.ContentTypeAttribute) is not { } contentType ||
-            new AsnReader(contentType, AsnEncodingRules.DER).ReadObjectIdentifier() != cms.ContentType)
+        if (cms.SignedAttribute(WellKnownOids.ContentTypeAttribute) is not { } contentType || ReadSingle(contentType, r => r.ReadObjectIdentifier()) != cms.ContentType)
         {
             problems.Add("the contentType attribute does not match the content");
         }
         if (cms.SignedAttribute(WellKnownOids.MessageDigestAttribute) is not { } messageDigest ||
-            !new AsnReader(messageDigest, AsnEncodingRules.DER).ReadOctetString().AsSpan().SequenceEqual(expectedMessageDigest))
+            ReadSingle(messageDigest, r => r.ReadOctetString()) is not { } stated ||
+            !stated.AsSpan().SequenceEqual(expectedMessageDigest))
         {
             problems.Add("digest mismatch: the content was changed after signing");
         }
     }
 
-    /// <summary>True when the signature value verifies over the signed attributes with the signer's public key.</summary>
-    internal static bool SignatureMatches(X509Certificate2 signer, CmsSignature cms, DigestAlgorithm digest)
+    /// <summary>Reads one DER value that must fill <paramref name="encoded"/>; null when it is malformed.</summary>
+    internal static T? ReadSingle<T>(ReadOnlyMemory<byte> encoded, Func<AsnReader, T> read) where T : class
     {
-        var hash = digest.Hash(cms.SignedAttributesDer.Span);
         try
         {
-            using var rsa = signer.GetRSAPublicKey();
-            if (rsa is not null)
-            {
-                return rsa.VerifyHash(hash, cms.SignatureValue.Span, digest.ToHashAlgorithmName(), RSASignaturePadding.Pkcs1);
-            }
-            using var ecdsa = signer.GetECDsaPublicKey();
-            return ecdsa is not null && ecdsa.VerifyHash(hash, cms.SignatureValue.Span, DSASignatureFormat.Rfc3279DerSequence);
+            var reader = new AsnReader(encoded, AsnEncodingRules.DER);
+            var value = read(reader);
+            reader.ThrowIfNotEmpty();
+            return value;
         }
-        catch (CryptographicException)
+        catch (AsnContentException)
         {
-            return false;
+            return null;
         }
     }
 
