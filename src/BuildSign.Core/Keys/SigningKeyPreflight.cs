@@ -13,13 +13,17 @@ public static class SigningKeyPreflight
     public const string ProbeLabel = "(signer certificate check)";
 
     /// <summary>Throws a <see cref="SigningException"/> with one clear reason when the key's certificate cannot sign code now.</summary>
-    public static Task CheckAsync(ISigningKey key, TimeProvider timeProvider, CancellationToken cancellationToken)
+    public static Task CheckAsync(ISigningKey key, TimeProvider timeProvider, SigningRunContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(timeProvider);
         return SignerCertificatePreflight.CheckAsync(
             key.Certificate,
-            async (algorithm, digest, ct) => (await key.SignDigestsAsync([new DigestSignRequest(algorithm, digest, ProbeLabel)], ct).ConfigureAwait(false))[0],
+            async (algorithm, digest, ct) =>
+            {
+                var results = await key.SignBatchAsync(new DigestSignBatch([new DigestSignRequest(algorithm, digest, ProbeLabel)], context), null, ct).ConfigureAwait(false);
+                return results[0].Value ?? throw new SigningException($"the key refused the signer certificate check: {results[0].Error}");
+            },
             timeProvider.GetUtcNow(),
             cancellationToken);
     }
