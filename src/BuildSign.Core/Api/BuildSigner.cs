@@ -114,7 +114,7 @@ public sealed class BuildSigner
                 }
                 using var timestamps = request.TimestampUrls.Count == 0
                     ? null
-                    : new TimestampClient(new TimestampOptions { Urls = request.TimestampUrls, MaxConcurrentRequests = request.TimestampConcurrency });
+                    : new TimestampClient(new TimestampOptions { Urls = request.TimestampUrls, MaxConcurrentRequests = request.TimestampConcurrency }, _services.TimeProvider);
                 var completed = 0;
                 var pipeline = new SigningPipeline(key!, timestamps, request.RunContext)
                 {
