@@ -46,6 +46,18 @@ public static class SignerCertificatePreflight
     public static string? FindProblem(X509Certificate2 certificate, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(certificate);
+        try
+        {
+            return FindProblemCore(certificate, now);
+        }
+        catch (CryptographicException e)
+        {
+            return $"the signer certificate is malformed ({e.Message})";
+        }
+    }
+
+    private static string? FindProblemCore(X509Certificate2 certificate, DateTimeOffset now)
+    {
         var name = $"the signer certificate '{certificate.Subject}'";
         var utcNow = now.UtcDateTime;
         if (utcNow < certificate.NotBefore.ToUniversalTime())

@@ -80,7 +80,7 @@ public static class CmsSignatureReader
                 // Only the certificate choice is used; attribute and other certificates are ignored.
                 if (encoded.Span[0] == 0x30)
                 {
-                    certificates.Add(X509CertificateLoader.LoadCertificate(encoded.Span));
+                    certificates.Add(LoadCertificate(encoded.Span));
                 }
             }
         }
@@ -159,6 +159,40 @@ public static class CmsSignatureReader
             SignatureValue = signature,
             UnsignedAttributes = unsigned,
         };
+    }
+
+    // The platform parses certificate fields lazily: a corrupt validity or extension would throw
+    // later, from wherever it is first read. Read them all now, so a corrupt certificate makes a
+    // malformed signature here and nowhere else.
+    private static X509Certificate2 LoadCertificate(ReadOnlySpan<byte> der)
+    {
+        var certificate = X509CertificateLoader.LoadCertificate(der);
+        try
+        {
+            _ = certificate.NotBefore;
+            _ = certificate.NotAfter;
+            _ = certificate.Subject;
+            _ = certificate.Issuer;
+            _ = certificate.SerialNumberBytes;
+            _ = certificate.PublicKey.Oid.Value;
+            foreach (var extension in certificate.Extensions)
+            {
+                _ = extension switch
+                {
+                    X509EnhancedKeyUsageExtension usages => usages.EnhancedKeyUsages.Count,
+                    X509KeyUsageExtension usage => (int)usage.KeyUsages,
+                    X509BasicConstraintsExtension constraints => constraints.PathLengthConstraint,
+                    X509SubjectKeyIdentifierExtension identifier => identifier.SubjectKeyIdentifier?.Length ?? 0,
+                    _ => 0,
+                };
+            }
+            return certificate;
+        }
+        catch (Exception e) when (e is CryptographicException or FormatException or ArgumentException)
+        {
+            certificate.Dispose();
+            throw new CryptographicException($"a certificate in the signature is corrupt: {e.Message}", e);
+        }
     }
 
     /// <summary>Reads an AlgorithmIdentifier whose parameters are absent or NULL (the only forms BuildSign accepts) and returns its OID.</summary>
