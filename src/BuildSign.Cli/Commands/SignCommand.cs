@@ -58,6 +58,7 @@ internal static class SignCommand
             {
                 Paths = result.GetValue(paths) ?? [],
                 Recursive = result.GetValue(recursive),
+                RemoveLeftovers = !result.GetValue(dryRun),
                 OnExistingSignature = policy,
                 // Third-party files inside containers keep their signatures unless the user said otherwise.
                 OnExistingInnerSignature = result.GetResult(onExisting) is { Implicit: false } ? policy : ExistingSignatureAction.Skip,
@@ -99,6 +100,10 @@ internal static class SignCommand
         {
             var planner = new SigningPlanner(DefaultFormats.CreateRegistry());
             using var plan = await planner.PlanAsync(options, cancellationToken).ConfigureAwait(false);
+            foreach (var note in plan.Notes)
+            {
+                printer.PrintNote(note);
+            }
             if (arguments.DryRun)
             {
                 printer.PrintPlan(plan);

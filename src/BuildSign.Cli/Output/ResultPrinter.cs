@@ -29,6 +29,9 @@ internal sealed class ResultPrinter(TextWriter output, TextWriter error, bool js
         error.WriteLine($"buildsign: {message}");
     }
 
+    /// <summary>A line about something done before signing (an interrupted run's files put in order), on standard error.</summary>
+    public void PrintNote(string note) => error.WriteLine($"buildsign: note: {note}");
+
     public void PrintPlan(SigningPlan plan)
     {
         if (json)

@@ -23,6 +23,12 @@ public sealed record SigningRunOptions
     /// <summary>The signature's content choices (digest, description, URL).</summary>
     public SignatureOptions Signature { get; init; } = new();
 
+    /// <summary>
+    /// Whether planning first removes what killed runs left beside the files (temporary files, and
+    /// half-replaced container pairs, which are finished or undone). Off for a dry run, which changes nothing.
+    /// </summary>
+    public bool RemoveLeftovers { get; init; } = true;
+
     /// <summary>How many files are digested, embedded and verified at once.</summary>
     public int MaxParallelFiles { get; init; } = Environment.ProcessorCount;
 }

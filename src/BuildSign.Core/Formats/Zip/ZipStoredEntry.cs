@@ -15,18 +15,31 @@ public sealed class ZipStoredEntry
     private const ushort DosDate = (0 << 9) | (1 << 5) | 1;
     private const ushort DosTime = 0;
 
+    private const ushort Utf8NameFlag = 0x0800;
+
     private readonly byte[] _name;
+    private readonly ushort _flags;
     private readonly ReadOnlyMemory<byte> _data;
     private readonly uint _crc;
 
-    /// <summary>Creates an entry; the name must be ASCII and the data under 4 GiB.</summary>
+    /// <summary>
+    /// Creates an entry; the name must be safe (<see cref="ZipEntryNameRules"/>) and at most 65535 bytes
+    /// of UTF-8, the data under 4 GiB. A name beyond ASCII is written as UTF-8 with the language
+    /// encoding flag (APPNOTE 4.4.4 bit 11), as every current reader expects.
+    /// </summary>
     public ZipStoredEntry(string name, ReadOnlyMemory<byte> data)
     {
-        if (!Ascii.IsValid(name) || ZipEntryNameRules.FindProblem(name) is not null)
+        ArgumentNullException.ThrowIfNull(name);
+        if (ZipEntryNameRules.FindProblem(name) is { } problem)
         {
-            throw new ArgumentException($"'{name}' is not a safe ASCII entry name", nameof(name));
+            throw new ArgumentException(problem, nameof(name));
         }
-        _name = Encoding.ASCII.GetBytes(name);
+        _name = Encoding.UTF8.GetBytes(name);
+        if (_name.Length > ushort.MaxValue)
+        {
+            throw new ArgumentException("an entry name longer than 65535 bytes", nameof(name));
+        }
+        _flags = Ascii.IsValid(name) ? (ushort)0 : Utf8NameFlag;
         _data = data;
         _crc = Crc32.Compute(data.Span);
     }
@@ -44,7 +57,7 @@ public sealed class ZipStoredEntry
         var span = header.AsSpan();
         BinaryPrimitives.WriteUInt32LittleEndian(span, ZipRecordSignatures.LocalFileHeader);
         BinaryPrimitives.WriteUInt16LittleEndian(span[4..], Version20);
-        BinaryPrimitives.WriteUInt16LittleEndian(span[6..], 0); // flags
+        BinaryPrimitives.WriteUInt16LittleEndian(span[6..], _flags);
         BinaryPrimitives.WriteUInt16LittleEndian(span[8..], 0); // stored
         BinaryPrimitives.WriteUInt16LittleEndian(span[10..], DosTime);
         BinaryPrimitives.WriteUInt16LittleEndian(span[12..], DosDate);
@@ -70,7 +83,7 @@ public sealed class ZipStoredEntry
         BinaryPrimitives.WriteUInt32LittleEndian(span, ZipRecordSignatures.CentralDirectoryHeader);
         BinaryPrimitives.WriteUInt16LittleEndian(span[4..], Version20); // made by: MS-DOS, 2.0
         BinaryPrimitives.WriteUInt16LittleEndian(span[6..], Version20);
-        BinaryPrimitives.WriteUInt16LittleEndian(span[8..], 0);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[8..], _flags);
         BinaryPrimitives.WriteUInt16LittleEndian(span[10..], 0);
         BinaryPrimitives.WriteUInt16LittleEndian(span[12..], DosTime);
         BinaryPrimitives.WriteUInt16LittleEndian(span[14..], DosDate);
