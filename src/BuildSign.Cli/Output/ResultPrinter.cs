@@ -11,8 +11,12 @@ namespace BuildSign.Cli.Output;
 /// Prints plans and results: one line per file and a summary for people, or one JSON document
 /// with <c>--json</c>. Errors are one line each on standard error.
 /// </summary>
-internal sealed class ResultPrinter(TextWriter output, TextWriter error, bool json)
+internal sealed class ResultPrinter(TextWriter standardOutput, TextWriter standardError, bool json)
 {
+    // File names and reasons reach a terminal: their control characters are shown, not obeyed. JSON escapes its own.
+    private readonly TextWriter output = json ? standardOutput : new PrintableTextWriter(standardOutput);
+    private readonly TextWriter error = new PrintableTextWriter(standardError);
+
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
         WriteIndented = true,
