@@ -37,10 +37,9 @@ internal static class BuildSignCommandLine
         var errors = result.Errors.Select(e => e.Message).Concat(UnknownOptions(result)).ToList();
         if (errors.Count > 0)
         {
-            var printable = new Output.PrintableTextWriter(Console.Error);
             foreach (var error in errors)
             {
-                printable.WriteLine($"buildsign: {error}");
+                await Console.Error.WriteLineAsync($"buildsign: {Output.TerminalText.Escape(error)}").ConfigureAwait(false);
             }
             return ExitCodes.Usage;
         }

@@ -69,7 +69,7 @@ public sealed class HostileInputTests(CliFixture cli) : IDisposable
         var result = cli.Run("sign", "--key", cli.Token.RsaKeyString, forged, coloured);
 
         Assert.True(result.ExitCode == 0, result.Output);
-        Assert.Contains("a\\nsigned    forged.txt (detached", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("a\\x0asigned    forged.txt (detached", result.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("b\\x1b[31mred.txt (detached", result.StandardOutput, StringComparison.Ordinal);
         Assert.DoesNotContain(result.StandardOutput.Split('\n'), line => line.StartsWith("signed    forged.txt", StringComparison.Ordinal));
         Assert.DoesNotContain('\u001b', result.Output);

@@ -45,7 +45,7 @@ public static class FileDiscovery
                 // A symbolic link is followed: its target is the file signed, in place, and the link stays.
                 return [new DiscoveredFile(RealPath.Of(full), true)];
             case FileKind.Directory when !recursive:
-                return [new DiscoveredFile(full, true, "is a directory (use --recursive to sign the files in it)")];
+                return [new DiscoveredFile(full, true, "is a directory (sign recursively to include the files in it)")];
             case FileKind.Directory:
                 return Walk(RealPath.Of(full), recurse: true).Select(f => new DiscoveredFile(f, false));
             case FileKind.Special:

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using BuildSign.Core.Formats;
 
 namespace BuildSign.Core.Pipeline;
@@ -28,6 +29,12 @@ public sealed record SigningRunOptions
     /// half-replaced container pairs, which are finished or undone). Off for a dry run, which changes nothing.
     /// </summary>
     public bool RemoveLeftovers { get; init; } = true;
+
+    /// <summary>
+    /// The certificate of the key that will sign, when known at planning: formats that refuse some
+    /// keys (NuGet accepts RSA ≥ 2048 only) refuse in the plan, before anything is signed.
+    /// </summary>
+    public X509Certificate2? SignerCertificate { get; init; }
 
     /// <summary>How many files are digested, embedded and verified at once.</summary>
     public int MaxParallelFiles { get; init; } = Environment.ProcessorCount;

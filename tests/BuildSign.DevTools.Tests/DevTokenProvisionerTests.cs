@@ -1,15 +1,15 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using BuildSign.Core;
 using BuildSign.Core.Keys;
 using BuildSign.Core.Keys.Pkcs11;
-using BuildSign.Core.Keys.Pkcs11.DevToken;
+using BuildSign.DevTools.Tokens;
 using BuildSign.Testing;
 using Net.Pkcs11Interop.Common;
 using Pkcs11Uri = BuildSign.Core.Keys.Pkcs11.Pkcs11Uri;
 
-namespace BuildSign.Core.Tests.Keys;
+namespace BuildSign.DevTools.Tests;
 
-[Collection(SoftHsmCollection.Name)]
 public sealed class DevTokenProvisionerTests
 {
     [Fact]
@@ -30,7 +30,7 @@ public sealed class DevTokenProvisionerTests
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(hsm, "dev-root-key.pem")));
         }
 
-        await using (var key = await SigningKeyResolver.OpenAsync(token.KeyString, null, CancellationToken.None))
+        await using (var key = await SigningKeyProviders.CreateDefault().OpenAsync(token.KeyString, null, CancellationToken.None))
         {
             var digest = SHA256.HashData("dev"u8);
             var signature = (await key.SignDigestsAsync([new DigestSignRequest(DigestAlgorithm.Sha256, digest, "dev")], CancellationToken.None))[0];
