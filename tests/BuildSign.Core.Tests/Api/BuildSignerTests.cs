@@ -4,6 +4,7 @@ using BuildSign.Core.Formats;
 using BuildSign.Core.Pipeline;
 using BuildSign.Core.Tests.Formats.NuGet;
 using BuildSign.Testing;
+using BuildSign.Core.Cms;
 
 namespace BuildSign.Core.Tests.Api;
 

@@ -1,4 +1,4 @@
-namespace BuildSign.Core.Formats;
+namespace BuildSign.Core;
 
 /// <summary>Object identifiers used across formats.</summary>
 public static class WellKnownOids

@@ -1,8 +1,8 @@
-using BuildSign.Core.Formats;
+using BuildSign.Core.Cms;
 using BuildSign.Core.Timestamping;
 using BuildSign.Core.Verification;
 
-namespace BuildSign.Core.Cms;
+namespace BuildSign.Core.Verification;
 
 /// <summary>Finds and checks the RFC 3161 timestamp token of a signature, under either attribute OID.</summary>
 internal static class SignatureTimestampVerifier

@@ -1,4 +1,4 @@
-namespace BuildSign.Core.Formats;
+namespace BuildSign.Core.Cms;
 
 /// <summary>A finished signature, ready to embed.</summary>
 /// <param name="ContentInfo">The DER of the CMS ContentInfo holding the SignedData.</param>

@@ -1,4 +1,4 @@
-namespace BuildSign.Core.Formats;
+namespace BuildSign.Core.Cms;
 
 /// <summary>A CMS signed attribute with one value, given as the value's DER encoding.</summary>
 /// <param name="Oid">The attribute type.</param>

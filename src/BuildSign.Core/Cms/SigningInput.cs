@@ -1,4 +1,4 @@
-namespace BuildSign.Core.Formats;
+namespace BuildSign.Core.Cms;
 
 /// <summary>
 /// What a format asks the signer to sign for one file: the CMS content and the attributes that
@@ -41,6 +41,6 @@ public sealed record SigningInput
     /// <summary>The unsigned attribute OID a timestamp token goes under for this format.</summary>
     public required string TimestampAttribute { get; init; }
 
-    /// <summary>Format-private state carried to <see cref="IFileFormat.EmbedAsync"/>.</summary>
+    /// <summary>Format-private state carried from preparing to embedding, so a file is parsed once.</summary>
     public object? State { get; init; }
 }

@@ -2,11 +2,11 @@ using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using BuildSign.Core.Certificates;
-using BuildSign.Core.Formats;
 using BuildSign.Core.Keys;
 using BuildSign.Core.Verification;
+using BuildSign.Core.Cms;
 
-namespace BuildSign.Core.Cms;
+namespace BuildSign.Core.Verification;
 
 /// <summary>
 /// Verifies one CMS signature: the signer certificate, the messageDigest and contentType signed
@@ -52,7 +52,7 @@ public static class CmsSignatureVerifier
         }
 
         CheckSignedAttributes(cms, expectedMessageDigest, problems);
-        if (digest is { } algorithm && !SignatureMatches(signer, cms, algorithm))
+        if (digest is { } algorithm && !cms.IsSignedBy(signer, algorithm))
         {
             problems.Add("the signature does not match the signer certificate's key");
         }
@@ -97,26 +97,6 @@ public static class CmsSignatureVerifier
             !new AsnReader(messageDigest, AsnEncodingRules.DER).ReadOctetString().AsSpan().SequenceEqual(expectedMessageDigest))
         {
             problems.Add("digest mismatch: the content was changed after signing");
-        }
-    }
-
-    /// <summary>True when the signature value verifies over the signed attributes with the signer's public key.</summary>
-    internal static bool SignatureMatches(X509Certificate2 signer, CmsSignature cms, DigestAlgorithm digest)
-    {
-        var hash = digest.Hash(cms.SignedAttributesDer.Span);
-        try
-        {
-            using var rsa = signer.GetRSAPublicKey();
-            if (rsa is not null)
-            {
-                return rsa.VerifyHash(hash, cms.SignatureValue.Span, digest.ToHashAlgorithmName(), RSASignaturePadding.Pkcs1);
-            }
-            using var ecdsa = signer.GetECDsaPublicKey();
-            return ecdsa is not null && ecdsa.VerifyHash(hash, cms.SignatureValue.Span, DSASignatureFormat.Rfc3279DerSequence);
-        }
-        catch (CryptographicException)
-        {
-            return false;
         }
     }
 
