@@ -30,7 +30,7 @@ public sealed class DevTokenProvisionerTests
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(hsm, "dev-root-key.pem")));
         }
 
-        await using (var key = await SigningKeyResolver.OpenAsync(token.KeyString, null, CancellationToken.None))
+        await using (var key = await SigningKeyProviders.CreateDefault().OpenAsync(token.KeyString, null, CancellationToken.None))
         {
             var digest = SHA256.HashData("dev"u8);
             var signature = (await key.SignDigestsAsync([new DigestSignRequest(DigestAlgorithm.Sha256, digest, "dev")], CancellationToken.None))[0];

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using System.Security.Cryptography;
 using BuildSign.Core.Cms;
 using BuildSign.Core.Formats.Containers;
@@ -120,6 +121,9 @@ public sealed class NuGetPackageFormat : IContainerFormat
             throw new SigningException(outputPath, keyProblem);
         }
     }
+
+    /// <inheritdoc />
+    public string? FindSignerProblem(X509Certificate2 signer) => NuGetSignerKeyRule.FindProblem(signer);
 
     /// <inheritdoc />
     public async ValueTask<FileVerification> VerifyAsync(string path, VerificationOptions options, CancellationToken cancellationToken)
