@@ -13,6 +13,9 @@ internal static class BuildSignCommandLine
         KeysCommand.Create(),
         DevCommand.Create(),
         TsaCommand.Create(),
+        AttestationCommand.Create(),
+        AuditCommand.Create(),
+        ServiceCommand.Create(),
     };
 
     public static async Task<int> RunAsync(string[] args)
