@@ -137,7 +137,7 @@ public sealed class Pkcs11KeyVault : IDisposable
             [
                 f.Create(CKA.CKA_TOKEN, true), f.Create(CKA.CKA_PRIVATE, true), f.Create(CKA.CKA_SIGN, true),
                 f.Create(CKA.CKA_SENSITIVE, true), f.Create(CKA.CKA_EXTRACTABLE, false), f.Create(CKA.CKA_DECRYPT, false),
-                f.Create(CKA.CKA_LABEL, label), f.Create(CKA.CKA_ID, id),
+                f.Create(CKA.CKA_UNWRAP, false), f.Create(CKA.CKA_DERIVE, false), f.Create(CKA.CKA_LABEL, label), f.Create(CKA.CKA_ID, id),
             ];
             using var mechanism = session.Factories.MechanismFactory.Create(rsa ? CKM.CKM_RSA_PKCS_KEY_PAIR_GEN : CKM.CKM_EC_KEY_PAIR_GEN);
             session.GenerateKeyPair(mechanism, publicTemplate, privateTemplate, out var publicKey, out var privateKey);
