@@ -42,7 +42,7 @@ internal sealed class ServiceApiClient : IDisposable
             };
         }
         _http = new HttpClient(handler) { BaseAddress = new Uri(uri.AbsoluteUri.TrimEnd('/') + "/"), Timeout = TimeSpan.FromMinutes(2) };
-        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", RemoteServiceOptions.ReadToken());
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", new RemoteServiceOptions().ReadToken());
     }
 
     public Task<JsonNode> PostAsync(string path, object body, CancellationToken cancellationToken) => SendAsync(HttpMethod.Post, path, body, cancellationToken);

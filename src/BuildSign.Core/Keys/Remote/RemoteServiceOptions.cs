@@ -37,10 +37,13 @@ public sealed record RemoteServiceOptions
     /// <summary>Requests of one batch that may be in flight at once.</summary>
     public int ParallelRequests { get; init; } = 2;
 
-    /// <summary>Reads the credential from the environment; throws when it is missing.</summary>
-    public static string ReadToken()
+    /// <summary>The credential to use instead of <see cref="TokenVariable"/> (for hosts that hold it themselves); never printed.</summary>
+    public string? Token { get; init; }
+
+    /// <summary>The credential: <see cref="Token"/>, else the environment; throws when there is none.</summary>
+    public string ReadToken()
     {
-        var token = Environment.GetEnvironmentVariable(TokenVariable);
+        var token = Token ?? Environment.GetEnvironmentVariable(TokenVariable);
         return string.IsNullOrWhiteSpace(token)
             ? throw new SigningException($"a signing service key needs a credential: set {TokenVariable} to an API token or an OIDC token")
             : token.Trim();

@@ -65,7 +65,7 @@ public sealed class RemoteSigningKey : ISigningKey
     {
         ArgumentNullException.ThrowIfNull(address);
         options ??= new RemoteServiceOptions();
-        var client = new RemoteServiceClient(address, RemoteServiceOptions.ReadToken(), options);
+        var client = new RemoteServiceClient(address, options.ReadToken(), options);
         try
         {
             using var response = await client.SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"v1/keys/{Uri.EscapeDataString(address.KeyId)}"), cancellationToken).ConfigureAwait(false);
