@@ -1,5 +1,4 @@
 using BuildSign.Core.Certificates;
-using BuildSign.Core.Verification;
 
 namespace BuildSign.Core.Timestamping;
 
@@ -15,15 +14,14 @@ public static class TimestampTokenVerifier
     /// <summary>Verifies a token; every problem found is listed, none is thrown.</summary>
     /// <param name="token">The TimeStampToken DER (a CMS ContentInfo) from the unsigned attribute.</param>
     /// <param name="signatureValue">The SignerInfo signature value the token should stamp.</param>
-    /// <param name="options">
-    /// <see cref="VerificationOptions.TrustedTimestampCertificates"/> anchor the TSA chain (empty: the
-    /// system store); with <see cref="VerificationOptions.IntegrityOnly"/> the chain is not checked.
+    /// <param name="trustAnchors">
+    /// The roots trusted for timestamping that anchor the TSA chain (empty: the system store); null
+    /// checks the token's integrity only, not its chain.
     /// </param>
-    public static TimestampVerification Verify(ReadOnlyMemory<byte> token, ReadOnlySpan<byte> signatureValue, VerificationOptions options)
+    public static TimestampVerification Verify(ReadOnlyMemory<byte> token, ReadOnlySpan<byte> signatureValue, IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2>? trustAnchors)
     {
-        ArgumentNullException.ThrowIfNull(options);
         var stamped = signatureValue.ToArray();
-        return Verify(token, algorithm => algorithm.Hash(stamped), options.IntegrityOnly ? null : options.TrustedTimestampCertificates, "the signature it is attached to").Verification;
+        return Verify(token, algorithm => algorithm.Hash(stamped), trustAnchors, "the signature it is attached to").Verification;
     }
 
     /// <summary>
