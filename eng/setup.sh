@@ -12,6 +12,9 @@ command -v pkcs11-tool >/dev/null || need_packages+=(opensc)
 [ -e /usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so ] || [ -e /usr/lib/aarch64-linux-gnu/engines-3/pkcs11.so ] || need_packages+=(libengine-pkcs11-openssl)
 command -v openssl >/dev/null || need_packages+=(openssl)
 [ -x /usr/bin/time ] || need_packages+=(time)
+# The signing service's tests: ClamAV as the scan hook (clamscan, sigtool), PostgreSQL for several instances.
+command -v clamscan >/dev/null && command -v sigtool >/dev/null || need_packages+=(clamav)
+ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need_packages+=(postgresql)
 
 osslsigncode_ok() {
   command -v osslsigncode >/dev/null || return 1
