@@ -12,6 +12,9 @@ command -v pkcs11-tool >/dev/null || need_packages+=(opensc)
 [ -e /usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so ] || [ -e /usr/lib/aarch64-linux-gnu/engines-3/pkcs11.so ] || need_packages+=(libengine-pkcs11-openssl)
 command -v openssl >/dev/null || need_packages+=(openssl)
 [ -x /usr/bin/time ] || need_packages+=(time)
+# The container tests check archives with readers BuildSign did not write: unzip and Python's zipfile.
+command -v unzip >/dev/null || need_packages+=(unzip)
+command -v python3 >/dev/null || need_packages+=(python3)
 
 osslsigncode_ok() {
   command -v osslsigncode >/dev/null || return 1
