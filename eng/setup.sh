@@ -18,6 +18,9 @@ command -v x86_64-w64-mingw32-gcc >/dev/null || need_packages+=(gcc-mingw-w64-x8
 # The signing service's tests: ClamAV as the scan hook (clamscan, sigtool), PostgreSQL for several instances.
 command -v clamscan >/dev/null && command -v sigtool >/dev/null || need_packages+=(clamav)
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need_packages+=(postgresql)
+# The container tests check archives with readers BuildSign did not write: unzip and Python's zipfile.
+command -v unzip >/dev/null || need_packages+=(unzip)
+command -v python3 >/dev/null || need_packages+=(python3)
 
 osslsigncode_ok() {
   command -v osslsigncode >/dev/null || return 1
