@@ -27,6 +27,9 @@ public sealed record TimestampOptions
     /// </summary>
     public int MaxConcurrentRequests { get; init; } = DefaultMaxConcurrentRequests;
 
+    /// <summary>The clock for retry delays and attempt timeouts (a fake one in tests). Default the system clock.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
     /// <summary>Throws a <see cref="SigningException"/> naming the first invalid setting.</summary>
     internal void Validate()
     {

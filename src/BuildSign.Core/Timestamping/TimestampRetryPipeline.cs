@@ -14,7 +14,7 @@ internal static class TimestampRetryPipeline
     /// </summary>
     public static ResiliencePipeline<TimestampHttpReply> CreateRetry(TimestampOptions options)
     {
-        var builder = new ResiliencePipelineBuilder<TimestampHttpReply>();
+        var builder = new ResiliencePipelineBuilder<TimestampHttpReply> { TimeProvider = options.TimeProvider };
         if (options.AttemptsPerUrl > 1)
         {
             builder.AddRetry(new RetryStrategyOptions<TimestampHttpReply>
@@ -38,7 +38,7 @@ internal static class TimestampRetryPipeline
 
     /// <summary>Bounds one attempt, from sending the request to reading the last byte of the answer.</summary>
     public static ResiliencePipeline CreateAttemptTimeout(TimestampOptions options) =>
-        new ResiliencePipelineBuilder().AddTimeout(options.AttemptTimeout).Build();
+        new ResiliencePipelineBuilder { TimeProvider = options.TimeProvider }.AddTimeout(options.AttemptTimeout).Build();
 
     /// <summary>True for failures of the network or the server, as opposed to cancellation by the caller.</summary>
     public static bool IsTransientFailure(Exception exception) =>
