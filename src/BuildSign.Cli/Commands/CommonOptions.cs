@@ -21,6 +21,11 @@ internal static class CommonOptions
         Description = "Print a machine-readable JSON result on standard output",
     };
 
+    public static Option<bool> Verbose() => new("--verbose")
+    {
+        Description = "Also print the details of unexpected failures (stack traces) on standard error",
+    };
+
     public static Argument<string[]> Paths() => new("PATH")
     {
         Description = "Files, directories (with --recursive) or globs",

@@ -1,9 +1,8 @@
 using System.CommandLine;
 using BuildSign.Cli.Output;
 using BuildSign.Core;
+using BuildSign.Core.Api;
 using BuildSign.Core.Formats;
-using BuildSign.Core.Keys;
-using BuildSign.Core.Pipeline;
 using BuildSign.Core.Timestamping;
 
 namespace BuildSign.Cli.Commands;
@@ -44,30 +43,18 @@ internal static class SignCommand
         var url = new Option<string?>("--url") { Description = "More-information URL shown by Windows (SpcSpOpusInfo)" };
         var recursive = new Option<bool>("--recursive") { Description = "Sign the files in directories (and inside containers)" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan and change nothing" };
+        var refuseSoftware = new Option<bool>("--refuse-software-keys") { Description = "Refuse to sign with a software (file) key" };
         var json = CommonOptions.Json();
+        var verbose = CommonOptions.Verbose();
         var paths = CommonOptions.Paths();
 
         var command = new Command("sign", "Sign files with a key in an HSM, a signing service, or (development only) a file")
         {
-            key, certificate, timestampUrls, timestampConcurrency, digest, onExisting, description, url, recursive, dryRun, json, paths,
+            key, certificate, timestampUrls, timestampConcurrency, digest, onExisting, description, url, recursive, dryRun, refuseSoftware, json, verbose, paths,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
             var policy = Enum.Parse<ExistingSignatureAction>(result.GetValue(onExisting)!, ignoreCase: true);
-            var options = new SigningRunOptions
-            {
-                Paths = result.GetValue(paths) ?? [],
-                Recursive = result.GetValue(recursive),
-                OnExistingSignature = policy,
-                // Third-party files inside containers keep their signatures unless the user said otherwise.
-                OnExistingInnerSignature = result.GetResult(onExisting) is { Implicit: false } ? policy : ExistingSignatureAction.Skip,
-                Signature = new SignatureOptions
-                {
-                    Digest = DigestAlgorithms.Parse(result.GetValue(digest)!),
-                    Description = result.GetValue(description),
-                    Url = result.GetValue(url),
-                },
-            };
             var urls = new List<Uri>();
             foreach (var text in result.GetValue(timestampUrls) ?? [])
             {
@@ -78,46 +65,32 @@ internal static class SignCommand
                 }
                 urls.Add(parsed);
             }
-            var request = new SignRequestArguments(
-                result.GetValue(key)!,
-                result.GetValue(certificate),
-                urls,
-                result.GetValue(timestampConcurrency),
-                result.GetValue(dryRun),
-                result.GetValue(json));
-            return await RunAsync(options, request, cancellationToken).ConfigureAwait(false);
+            var request = new SignRequest
+            {
+                Paths = result.GetValue(paths) ?? [],
+                Key = result.GetValue(key)!,
+                Certificate = result.GetValue(certificate),
+                TimestampUrls = urls,
+                TimestampConcurrency = result.GetValue(timestampConcurrency),
+                Digest = DigestAlgorithms.Parse(result.GetValue(digest)!),
+                OnExistingSignature = policy,
+                // Third-party files inside containers keep their signatures unless the user said otherwise.
+                OnExistingInnerSignature = result.GetResult(onExisting) is { Implicit: false } ? policy : null,
+                Description = result.GetValue(description),
+                Url = result.GetValue(url),
+                Recursive = result.GetValue(recursive),
+                DryRun = result.GetValue(dryRun),
+                RefuseSoftwareKeys = result.GetValue(refuseSoftware),
+            };
+            var printer = new ResultPrinter(Console.Out, Console.Error, result.GetValue(json), result.GetValue(verbose));
+            SignResult outcome;
+            using (var live = LiveProgress.ForConsole(result.GetValue(json)))
+            {
+                outcome = await new BuildSigner().SignAsync(request, live, cancellationToken).ConfigureAwait(false);
+            }
+            printer.PrintSign(outcome);
+            return outcome.Succeeded ? ExitCodes.Success : ExitCodes.Failed;
         });
         return command;
-    }
-
-    private sealed record SignRequestArguments(string Key, string? Certificate, IReadOnlyList<Uri> TimestampUrls, int TimestampConcurrency, bool DryRun, bool Json);
-
-    private static async Task<int> RunAsync(SigningRunOptions options, SignRequestArguments arguments, CancellationToken cancellationToken)
-    {
-        var printer = new ResultPrinter(Console.Out, Console.Error, arguments.Json);
-        try
-        {
-            var planner = new SigningPlanner(DefaultFormats.CreateRegistry());
-            using var plan = await planner.PlanAsync(options, cancellationToken).ConfigureAwait(false);
-            if (arguments.DryRun)
-            {
-                printer.PrintPlan(plan);
-                return plan.Refused.Any() ? ExitCodes.Failed : ExitCodes.Success;
-            }
-
-            await using var key = await SigningKeyResolver.OpenAsync(arguments.Key, arguments.Certificate, cancellationToken).ConfigureAwait(false);
-            using var timestamps = arguments.TimestampUrls.Count == 0
-                ? null
-                : new TimestampClient(new TimestampOptions { Urls = arguments.TimestampUrls, MaxConcurrentRequests = arguments.TimestampConcurrency });
-            var pipeline = new SigningPipeline(key, timestamps);
-            var run = await pipeline.ExecuteAsync(plan, options, cancellationToken).ConfigureAwait(false);
-            printer.PrintRun(run, key);
-            return run.Succeeded ? ExitCodes.Success : ExitCodes.Failed;
-        }
-        catch (SigningException exception)
-        {
-            printer.PrintError(exception.Message);
-            return ExitCodes.Failed;
-        }
     }
 }

@@ -1,10 +1,6 @@
 using System.CommandLine;
 using BuildSign.Cli.Output;
-using BuildSign.Core;
-using BuildSign.Core.Certificates;
-using BuildSign.Core.Formats;
-using BuildSign.Core.Pipeline;
-using BuildSign.Core.Verification;
+using BuildSign.Core.Api;
 
 namespace BuildSign.Cli.Commands;
 
@@ -24,59 +20,17 @@ internal static class VerifyCommand
         var command = new Command("verify", "Verify the signatures of files: digest, CMS signature, chain, timestamp") { trusted, refuseSoftware, recursive, json, paths };
         command.SetAction(async (result, cancellationToken) =>
         {
-            var printer = new ResultPrinter(Console.Out, Console.Error, result.GetValue(json));
-            try
+            var request = new VerifyRequest
             {
-                var options = new VerificationOptions
-                {
-                    TrustedCertificates = [.. (result.GetValue(trusted) ?? []).SelectMany(CertificateFile.Load)],
-                    RefuseSoftwareKeys = result.GetValue(refuseSoftware),
-                };
-                var results = await VerifyAllAsync(result.GetValue(paths) ?? [], result.GetValue(recursive), options, cancellationToken).ConfigureAwait(false);
-                printer.PrintVerification(results);
-                return results.Count > 0 && results.All(r => r.IsValid) ? ExitCodes.Success : ExitCodes.Failed;
-            }
-            catch (SigningException exception)
-            {
-                printer.PrintError(exception.Message);
-                return ExitCodes.Failed;
-            }
+                Paths = result.GetValue(paths) ?? [],
+                Recursive = result.GetValue(recursive),
+                TrustedCertificates = result.GetValue(trusted) ?? [],
+                RefuseSoftwareKeys = result.GetValue(refuseSoftware),
+            };
+            var outcome = await new BuildSigner().VerifyAsync(request, null, cancellationToken).ConfigureAwait(false);
+            new ResultPrinter(Console.Out, Console.Error, result.GetValue(json)).PrintVerification(outcome);
+            return outcome.Succeeded ? ExitCodes.Success : ExitCodes.Failed;
         });
         return command;
-    }
-
-    private static async Task<IReadOnlyList<FileVerification>> VerifyAllAsync(string[] paths, bool recursive, VerificationOptions options, CancellationToken cancellationToken)
-    {
-        var registry = DefaultFormats.CreateRegistry();
-        var files = FileDiscovery.Discover(paths, recursive);
-        var results = new FileVerification?[files.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, files.Count), cancellationToken, async (i, ct) =>
-        {
-            var file = files[i];
-            if (file.Error is not null)
-            {
-                results[i] = new FileVerification(file.Path, "unknown", [], file.Error);
-                return;
-            }
-            var format = registry.Classify(FileHead.Read(file.Path), file.NamedExplicitly);
-            if (format is null)
-            {
-                results[i] = file.NamedExplicitly ? new FileVerification(file.Path, "unknown", [], "unsupported file format") : null;
-                return;
-            }
-            try
-            {
-                results[i] = await format.VerifyAsync(file.Path, options, ct).ConfigureAwait(false);
-            }
-            catch (SigningException exception)
-            {
-                results[i] = new FileVerification(file.Path, format.Name, [], exception.Reason);
-            }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-            {
-                results[i] = new FileVerification(file.Path, format.Name, [], exception.Message);
-            }
-        }).ConfigureAwait(false);
-        return [.. results.OfType<FileVerification>()];
     }
 }

@@ -1,192 +1,164 @@
 using System.Globalization;
-using System.Text.Json;
-using BuildSign.Core;
-using BuildSign.Core.Keys;
-using BuildSign.Core.Pipeline;
-using BuildSign.Core.Verification;
+using BuildSign.Core.Api;
 
 namespace BuildSign.Cli.Output;
 
 /// <summary>
-/// Prints plans and results: one line per file and a summary for people, or one JSON document
-/// with <c>--json</c>. Errors are one line each on standard error.
+/// Prints Core's results: one line per file and a summary for people, or the versioned JSON
+/// document (docs/json.md) with <c>--json</c>. Errors are one line each on standard error; names
+/// from the file system are escaped so they cannot forge lines or reach the terminal as escapes.
 /// </summary>
-internal sealed class ResultPrinter(TextWriter output, TextWriter error, bool json)
+internal sealed class ResultPrinter(TextWriter output, TextWriter error, bool json, bool verbose = false)
 {
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never,
-    };
-
     public void PrintError(string message)
     {
-        if (json)
-        {
-            output.WriteLine(JsonSerializer.Serialize(new { error = message }, JsonOptions));
-        }
-        error.WriteLine($"buildsign: {message}");
+        error.WriteLine($"buildsign: {TerminalText.Escape(message)}");
     }
 
-    public void PrintPlan(SigningPlan plan)
+    public void PrintSign(SignResult result)
     {
         if (json)
         {
-            output.WriteLine(JsonSerializer.Serialize(new { plan = plan.Files.Select(PlanEntry) }, JsonOptions));
+            output.WriteLine(ResultJson.Serialize(result));
+            if (result.Error is not null)
+            {
+                PrintError(result.Error);
+            }
             return;
         }
-        output.WriteLine($"plan ({plan.Files.Count} file{Plural(plan.Files.Count)}; nothing is changed by --dry-run):");
-        foreach (var file in plan.Files)
+        foreach (var warning in result.Warnings)
         {
-            PrintPlannedFile(file, "  ");
+            error.WriteLine($"warning: {TerminalText.Escape(warning)}");
         }
-        var counts = plan.Files.GroupBy(f => f.Action).OrderBy(g => g.Key).Select(g => $"{g.Count()} {ActionWord(g.Key)}");
+        if (result.DryRun && result.Plan is { } plan)
+        {
+            PrintPlan(plan);
+        }
+        else
+        {
+            PrintFiles(result);
+        }
+        if (result.Error is not null)
+        {
+            PrintError(result.Error);
+        }
+    }
+
+    private void PrintPlan(IReadOnlyList<PlanEntry> plan)
+    {
+        output.WriteLine($"plan ({plan.Count} file{Plural(plan.Count)}; nothing is changed by --dry-run):");
+        foreach (var file in plan)
+        {
+            PrintPlanEntry(file, "  ");
+        }
+        var counts = plan.GroupBy(f => f.Action).OrderBy(g => ActionOrder(g.Key)).Select(g => $"{g.Count()} {g.Key}");
         output.WriteLine(string.Join(", ", counts));
     }
 
-    private void PrintPlannedFile(PlannedFile file, string indent)
+    private void PrintPlanEntry(PlanEntry file, string indent)
     {
         var detail = file.Action switch
         {
-            PlannedAction.Refuse or PlannedAction.Skip => $": {file.Reason}",
-            PlannedAction.Replace or PlannedAction.Append => $" ({file.Format}, {file.ExistingSignatures} existing signature{Plural(file.ExistingSignatures)})",
-            _ => $" ({file.Format}{(file.SignaturePath is { } sig && sig != file.Path ? $" → {sig}" : "")})",
+            "refuse" or "skip" => $": {TerminalText.Escape(file.Reason)}",
+            "replace" or "append" => $" ({file.Format}, {file.ExistingSignatures} existing signature{Plural(file.ExistingSignatures)})",
+            _ => $" ({file.Format}{(file.SignatureFile is { } sig && sig != file.File ? $" → {TerminalText.Escape(sig)}" : "")})",
         };
-        output.WriteLine($"{indent}{ActionWord(file.Action),-8} {file.Path}{detail}");
+        output.WriteLine($"{indent}{file.Action,-8} {TerminalText.Escape(file.File)}{detail}");
         foreach (var child in file.Children)
         {
-            PrintPlannedFile(child, indent + "  ");
+            PrintPlanEntry(child, indent + "  ");
         }
     }
 
-    public void PrintRun(SigningRunResult run, ISigningKey key)
+    private void PrintFiles(SignResult result)
     {
-        if (json)
+        var software = result.KeyProtection == "software" ? "  [software key: development only]" : "";
+        foreach (var file in result.Files)
         {
-            output.WriteLine(JsonSerializer.Serialize(new
-            {
-                key = key.DisplayName,
-                keyProtection = key.Protection.ToText(),
-                files = run.Files.Select(FileEntry),
-                signed = run.Count(FileSigningStatus.Signed),
-                skipped = run.Count(FileSigningStatus.Skipped),
-                failed = run.Count(FileSigningStatus.Failed),
-                elapsedSeconds = Math.Round(run.Elapsed.TotalSeconds, 3),
-                stageSeconds = run.Stages.ToDictionary(s => s.Key, s => Math.Round(s.Value.TotalSeconds, 3)),
-            }, JsonOptions));
-            return;
-        }
-        var software = key.Protection == KeyProtection.Software ? "  [software key: development only]" : "";
-        foreach (var file in run.Files)
-        {
+            var name = TerminalText.Escape(file.File);
             switch (file.Status)
             {
-                case FileSigningStatus.Signed:
-                    var stamp = file.TimestampTime is { } time ? $", timestamp {time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)}" : ", no timestamp";
-                    output.WriteLine($"{ActionPast(file.Action),-9} {file.Path} ({file.Format}, {file.DigestAlgorithm?.DisplayName()} {file.Digest}{stamp}){software}");
+                case FileOutcome.Signed:
+                    var stamp = file.TimestampTime is { } time ? $", timestamp {Iso(time)}" : ", no timestamp";
+                    output.WriteLine($"{ActionPast(file.Action),-9} {name} ({file.Format}, {file.DigestAlgorithm} {file.Digest}{stamp}){software}");
                     break;
-                case FileSigningStatus.Skipped:
-                    output.WriteLine($"{"skipped",-9} {file.Path}: {file.Error}{software}");
+                case FileOutcome.Skipped:
+                    output.WriteLine($"{"skipped",-9} {name}: {TerminalText.Escape(file.Error)}{software}");
                     break;
                 default:
-                    error.WriteLine($"{"FAILED",-9} {file.Path}: {file.Error}{software}");
+                    error.WriteLine($"{"FAILED",-9} {name}: {TerminalText.Escape(file.Error)}{software}");
+                    if (verbose && file.Detail is { } detail)
+                    {
+                        error.WriteLine(detail);
+                    }
                     break;
             }
             foreach (var warning in file.Warnings)
             {
-                error.WriteLine($"{"warning",-9} {file.Path}: {warning}");
+                error.WriteLine($"{"warning",-9} {TerminalText.Escape(file.File)}: {TerminalText.Escape(warning)}");
             }
         }
-        var failed = run.Count(FileSigningStatus.Failed);
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{run.Count(FileSigningStatus.Signed)} signed, {run.Count(FileSigningStatus.Skipped)} skipped, {failed} failed in {run.Elapsed.TotalSeconds:0.00} s with {key.DisplayName} ({key.Protection.ToText()}){software}"));
+        if (result.Key is not null)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{result.Signed} signed, {result.Skipped} skipped, {result.Failed} failed in {result.ElapsedSeconds:0.00} s with {result.Key} ({result.KeyProtection}){software}"));
+        }
     }
 
-    public void PrintVerification(IReadOnlyList<FileVerification> results)
+    public void PrintVerification(VerifyResult result)
     {
         if (json)
         {
-            output.WriteLine(JsonSerializer.Serialize(new
+            output.WriteLine(ResultJson.Serialize(result));
+            if (result.Error is not null)
             {
-                files = results.Select(r => new
-                {
-                    file = r.Path,
-                    format = r.Format,
-                    valid = r.IsValid,
-                    error = r.Error,
-                    signatures = r.Signatures.Select(s => new
-                    {
-                        signer = s.Signer,
-                        certificateThumbprint = s.CertificateThumbprint,
-                        digestAlgorithm = s.Digest.DisplayName(),
-                        keyProtection = s.KeyProtection?.ToText(),
-                        timestampTime = s.TimestampTime,
-                        valid = s.IsValid,
-                        problems = s.Problems,
-                    }),
-                }),
-                valid = results.Count(r => r.IsValid),
-                invalid = results.Count(r => !r.IsValid),
-            }, JsonOptions));
+                PrintError(result.Error);
+            }
             return;
         }
-        foreach (var result in results)
+        if (result.Error is not null)
         {
-            var writer = result.IsValid ? output : error;
-            var headline = result.IsValid ? "valid" : "INVALID";
-            writer.WriteLine(result.Error is null
-                ? $"{headline,-9} {result.Path} ({result.Format}, {result.Signatures.Count} signature{Plural(result.Signatures.Count)})"
-                : $"{headline,-9} {result.Path}: {result.Error}");
-            for (var i = 0; i < result.Signatures.Count; i++)
+            PrintError(result.Error);
+            return;
+        }
+        foreach (var file in result.Files)
+        {
+            var writer = file.Valid ? output : error;
+            var headline = file.Valid ? "valid" : "INVALID";
+            var name = TerminalText.Escape(file.File);
+            writer.WriteLine(file.Error is null
+                ? $"{headline,-9} {name} ({file.Format}, {file.Signatures.Count} signature{Plural(file.Signatures.Count)})"
+                : $"{headline,-9} {name}: {TerminalText.Escape(file.Error)}");
+            for (var i = 0; i < file.Signatures.Count; i++)
             {
-                var signature = result.Signatures[i];
-                var stamp = signature.TimestampTime is { } time ? $"timestamp {time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)}" : "no timestamp";
-                var protection = signature.KeyProtection is { } p ? p.ToText() : "key protection not stated";
-                writer.WriteLine($"  [{i + 1}] {(i == 0 ? "primary" : "nested")}: {signature.Signer}; {signature.Digest.DisplayName()}; {stamp}; {protection}");
+                var signature = file.Signatures[i];
+                var stamp = signature.TimestampTime is { } time ? $"timestamp {Iso(time)}" : "no timestamp";
+                var protection = signature.KeyProtection ?? "key protection not stated";
+                writer.WriteLine($"  [{i + 1}] {(i == 0 ? "primary" : "nested")}: {TerminalText.Escape(signature.Signer)}; {signature.DigestAlgorithm}; {stamp}; {protection}");
                 foreach (var problem in signature.Problems)
                 {
-                    writer.WriteLine($"      problem: {problem}");
+                    writer.WriteLine($"      problem: {TerminalText.Escape(problem)}");
                 }
             }
         }
-        output.WriteLine($"{results.Count(r => r.IsValid)} valid, {results.Count(r => !r.IsValid)} invalid");
+        output.WriteLine($"{result.Valid} valid, {result.Invalid} invalid");
     }
 
-    private static object PlanEntry(PlannedFile file) => new
+    private static string Iso(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+
+    private static int ActionOrder(string action) => action switch
     {
-        file = file.Path,
-        format = file.Format,
-        action = ActionWord(file.Action),
-        signatureFile = file.SignaturePath,
-        existingSignatures = file.ExistingSignatures,
-        round = file.Round,
-        reason = file.Reason,
-        children = file.Children.Select(PlanEntry),
+        "sign" => 0,
+        "replace" => 1,
+        "append" => 2,
+        "skip" => 3,
+        _ => 4,
     };
 
-    private static object FileEntry(FileSigningResult file) => new
+    private static string ActionPast(string action) => action switch
     {
-        file = file.Path,
-        status = file.Status.ToString().ToLowerInvariant(),
-        format = file.Format,
-        action = ActionWord(file.Action),
-        signatureFile = file.SignaturePath,
-        digest = file.Digest,
-        digestAlgorithm = file.DigestAlgorithm?.DisplayName(),
-        certificateThumbprint = file.CertificateThumbprint,
-        timestampTime = file.TimestampTime,
-        keyProtection = file.KeyProtection?.ToText(),
-        warnings = file.Warnings,
-        error = file.Error,
-    };
-
-    private static string ActionWord(PlannedAction action) => action.ToString().ToLowerInvariant();
-
-    private static string ActionPast(PlannedAction action) => action switch
-    {
-        PlannedAction.Replace => "replaced",
-        PlannedAction.Append => "appended",
+        "replace" => "replaced",
+        "append" => "appended",
         _ => "signed",
     };
 

@@ -1,7 +1,6 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using BuildSign.Core.Formats;
 
 namespace BuildSign.Core.Cms;
 

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using BuildSign.Core.Formats;
 using BuildSign.Core.Keys;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.X509;

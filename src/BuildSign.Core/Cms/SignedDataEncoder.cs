@@ -1,4 +1,3 @@
-using BuildSign.Core.Formats;
 using BuildSign.Core.Keys;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.Cms;

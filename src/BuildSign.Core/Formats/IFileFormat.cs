@@ -1,4 +1,6 @@
+using System.Security.Cryptography.X509Certificates;
 using BuildSign.Core.Verification;
+using BuildSign.Core.Cms;
 
 namespace BuildSign.Core.Formats;
 
@@ -26,6 +28,12 @@ public interface IFileFormat
 
     /// <summary>The file the signature is written to: the file itself, or a detached signature beside it.</summary>
     string GetSignaturePath(string path) => path;
+
+    /// <summary>
+    /// Why this format cannot carry a signature by <paramref name="signer"/>'s key (NuGet accepts
+    /// RSA ≥ 2048 only), or null. Asked while planning, so a refusal shows before anything is signed.
+    /// </summary>
+    string? FindSignerProblem(X509Certificate2 signer) => null;
 
     /// <summary>
     /// Parses and validates the file and reports its existing signatures.

@@ -5,7 +5,8 @@ namespace BuildSign.Core.Keys;
 /// <summary>
 /// A private key that signs digests in batches, with the certificate that names it.
 /// A batch is the unit of work: an HSM signs it in one login over pooled sessions, a remote
-/// service in one round trip.
+/// service in one round trip. Each item of a batch has its own result, because a service may
+/// refuse some digests of a batch and sign the others.
 /// </summary>
 public interface ISigningKey : IAsyncDisposable
 {
@@ -27,26 +28,15 @@ public interface ISigningKey : IAsyncDisposable
     /// <summary>Intermediate certificates to embed with the signer's, without the root.</summary>
     IReadOnlyList<X509Certificate2> Intermediates { get; }
 
-    /// <summary>
-    /// Signs every digest and returns the signatures in the same order: PKCS#1 v1.5 for RSA,
-    /// DER-encoded SEQUENCE { r, s } for ECDSA, ready to go into a CMS SignerInfo.
-    /// </summary>
-    Task<IReadOnlyList<byte[]>> SignDigestsAsync(IReadOnlyList<DigestSignRequest> requests, CancellationToken cancellationToken);
+    /// <summary>What the key can do in one call (batch size).</summary>
+    SigningKeyCapabilities Capabilities => SigningKeyCapabilities.Unlimited;
 
     /// <summary>
-    /// Signs the batch like <see cref="SignDigestsAsync(IReadOnlyList{DigestSignRequest}, CancellationToken)"/>,
-    /// and also reports each signature (by its index in <paramref name="requests"/>) as soon as it
-    /// exists, so the caller can embed finished files while the key still signs the rest. Still one
-    /// batch: one login, one round trip. The default reports them all when the batch is done.
+    /// Signs every digest of the batch and returns one result per request, in request order: a
+    /// PKCS#1 v1.5 signature for RSA, a DER-encoded SEQUENCE { r, s } for ECDSA, or the reason the
+    /// item was refused. <paramref name="signed"/>, when given, hears of each result (by index) as
+    /// soon as it exists, so the caller can embed finished files while the key still signs the rest.
+    /// Throws <see cref="SigningException"/> when the key fails as a whole (token gone, service down).
     /// </summary>
-    async Task<IReadOnlyList<byte[]>> SignDigestsAsync(IReadOnlyList<DigestSignRequest> requests, Action<int, byte[]> signed, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(signed);
-        var signatures = await SignDigestsAsync(requests, cancellationToken).ConfigureAwait(false);
-        for (var i = 0; i < signatures.Count; i++)
-        {
-            signed(i, signatures[i]);
-        }
-        return signatures;
-    }
+    Task<IReadOnlyList<DigestSignature>> SignBatchAsync(DigestSignBatch batch, Action<int, DigestSignature>? signed, CancellationToken cancellationToken);
 }

@@ -29,4 +29,8 @@ public sealed record FileSigningResult
     public IReadOnlyList<string> Warnings { get; init; } = [];
     /// <summary>Why the file failed or was skipped.</summary>
     public string? Error { get; init; }
+    /// <summary>For an unexpected failure (a defect): the full exception, for a verbose log; never shown otherwise.</summary>
+    public string? Detail { get; init; }
+    /// <summary>The container round the file was signed in (0 for plain files).</summary>
+    public int Round { get; init; }
 }

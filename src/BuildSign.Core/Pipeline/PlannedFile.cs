@@ -30,6 +30,9 @@ public sealed record PlannedFile
     /// </summary>
     public int Round { get; init; }
 
+    /// <summary>For a file refused by an unexpected error (a defect): the full exception, for a verbose log.</summary>
+    public string? Detail { get; init; }
+
     /// <summary>Files inside this one (containers), signed before it.</summary>
     public IReadOnlyList<PlannedFile> Children { get; init; } = [];
 

@@ -5,6 +5,7 @@ using BuildSign.Core.Cms;
 using BuildSign.Core.Formats;
 using BuildSign.Core.Formats.Containers;
 using BuildSign.Core.Keys;
+using BuildSign.Core.Timestamping;
 
 namespace BuildSign.Core.Pipeline;
 
@@ -18,13 +19,18 @@ public sealed class SigningPipeline
 {
     private readonly ISigningKey _key;
     private readonly ISignatureTimestamper? _timestamper;
+    private readonly SigningRunContext _context;
 
     /// <summary>Creates a pipeline signing with <paramref name="key"/>, timestamping with <paramref name="timestamper"/> when given.</summary>
-    public SigningPipeline(ISigningKey key, ISignatureTimestamper? timestamper)
+    public SigningPipeline(ISigningKey key, ISignatureTimestamper? timestamper, SigningRunContext? context = null)
     {
         _key = key;
         _timestamper = timestamper;
+        _context = context ?? SigningRunContext.Empty;
     }
+
+    /// <summary>Hears of each file's result as soon as it is final (signed, failed, skipped or refused), in no particular order.</summary>
+    public Action<FileSigningResult>? FileFinished { get; init; }
 
     /// <summary>
     /// Signs every file the plan says to sign. Failures are per file and leave the file unchanged.
@@ -55,6 +61,14 @@ public sealed class SigningPipeline
                 {
                     copy.TakeResultOf(byFile.GetValueOrDefault(copy.File.Entry!.DuplicateOf!));
                 }
+                foreach (var job in round)
+                {
+                    Report(job);
+                }
+            }
+            foreach (var job in jobs)
+            {
+                Report(job);
             }
             return new SigningRunResult([.. jobs.Select(ResultOf)], clock.Elapsed) { Stages = stages.Totals };
         }
@@ -111,10 +125,15 @@ public sealed class SigningPipeline
         var finishing = new ConcurrentQueue<Task>();
         try
         {
-            await _key.SignDigestsAsync(requests, (index, signature) =>
+            await _key.SignBatchAsync(new DigestSignBatch(requests, _context), (index, result) =>
             {
                 var job = jobs[index];
-                job.Signature = signature;
+                if (result.Value is null)
+                {
+                    job.Error = $"the key refused to sign it: {result.Error}";
+                    return;
+                }
+                job.Signature = result.Value;
                 // Off the key's thread: an HSM worker must go straight on to the next digest.
                 finishing.Enqueue(Task.Run(() => FinishAsync(job, writers, cancellationToken), cancellationToken));
             }, cancellationToken).ConfigureAwait(false);
@@ -141,6 +160,19 @@ public sealed class SigningPipeline
         finally
         {
             writers.Release();
+        }
+        // Inner files are reported with their container's round; plain files as soon as they are written.
+        if (job.File.Entry is null && job.File.Container is null)
+        {
+            Report(job);
+        }
+    }
+
+    private void Report(SigningJob job)
+    {
+        if (FileFinished is { } listener && job.MarkReported())
+        {
+            listener(ResultOf(job));
         }
     }
 
@@ -230,6 +262,12 @@ public sealed class SigningPipeline
         {
             job.Error = exception.Message;
         }
+        catch (Exception exception) when (exception is not OperationCanceledException and not OutOfMemoryException)
+        {
+            // A defect, not bad input: still only this file's failure, with the trace kept for a verbose log.
+            job.Error = $"unexpected error ({exception.GetType().Name}): {exception.Message}";
+            job.Detail = exception.ToString();
+        }
     }
 
     private FileSigningResult ResultOf(SigningJob job)
@@ -255,6 +293,8 @@ public sealed class SigningPipeline
             KeyProtection = job.Done ? _key.Protection : null,
             Warnings = job.Input?.Warnings ?? [],
             Error = file.Action == PlannedAction.Refuse || file.Action == PlannedAction.Skip ? file.Reason : job.Error,
+            Detail = job.Detail ?? file.Detail,
+            Round = file.Round,
         };
     }
 
@@ -272,7 +312,13 @@ public sealed class SigningPipeline
         public byte[]? Signature { get; set; }
         public SignatureTimestamp? Timestamp { get; set; }
         public string? Error { get; set; }
+        /// <summary>The full exception of an unexpected failure, for a verbose log.</summary>
+        public string? Detail { get; set; }
         public bool Done { get; set; }
+        private int _reported;
+
+        /// <summary>True the first time: each file's result is reported once.</summary>
+        public bool MarkReported() => Interlocked.Exchange(ref _reported, 1) == 0;
         public bool IsAlive => Error is null && File.WillSign;
 
         /// <summary>A copy of identical content comes out as the file that was signed for it did.</summary>

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using BuildSign.Core.Formats;
 using BuildSign.Core.Formats.Containers;
 
@@ -39,6 +40,19 @@ public sealed class SigningPlanner
 
     private async Task<PlannedFile?> PlanFileAsync(DiscoveredFile file, SigningRunOptions options, ContainerPlanner? containers, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await PlanReadableFileAsync(file, options, containers, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException and not OutOfMemoryException)
+        {
+            // A defect met on one file refuses that file only; the run plans the rest.
+            return Refused(file.Path, "unknown", $"unexpected error ({exception.GetType().Name}): {exception.Message}") with { Detail = exception.ToString() };
+        }
+    }
+
+    private async Task<PlannedFile?> PlanReadableFileAsync(DiscoveredFile file, SigningRunOptions options, ContainerPlanner? containers, CancellationToken cancellationToken)
+    {
         if (file.Error is not null)
         {
             return Refused(file.Path, "unknown", file.Error);
@@ -74,7 +88,7 @@ public sealed class SigningPlanner
         }
 
         var signaturePath = format.GetSignaturePath(file.Path);
-        var (action, reason) = Decide(format, inspection, options.OnExistingSignature);
+        var (action, reason) = Decide(format, inspection, options.OnExistingSignature, options.SignerCertificate);
         if (action != PlannedAction.Refuse && action != PlannedAction.Skip && IsReadOnly(signaturePath))
         {
             (action, reason) = (PlannedAction.Refuse, "read-only file (make it writable to sign it)");
@@ -96,9 +110,16 @@ public sealed class SigningPlanner
             : planned;
     }
 
-    /// <summary>The decision for a parsed file, given the policy for existing signatures.</summary>
-    internal static (PlannedAction Action, string? Reason) Decide(IFileFormat format, FileInspection inspection, ExistingSignatureAction policy)
+    /// <summary>
+    /// The decision for a parsed file, given the policy for existing signatures and, when known,
+    /// the signer's certificate (a format may refuse a key, as NuGet refuses ECDSA).
+    /// </summary>
+    internal static (PlannedAction Action, string? Reason) Decide(IFileFormat format, FileInspection inspection, ExistingSignatureAction policy, X509Certificate2? signer)
     {
+        if (signer is not null && format.FindSignerProblem(signer) is { } keyProblem)
+        {
+            return (PlannedAction.Refuse, keyProblem);
+        }
         if (!inspection.IsSigned)
         {
             return (PlannedAction.Sign, null);
@@ -107,9 +128,9 @@ public sealed class SigningPlanner
         {
             ExistingSignatureAction.Replace => (PlannedAction.Replace, null),
             ExistingSignatureAction.Append when format.SupportsAppend => (PlannedAction.Append, null),
-            ExistingSignatureAction.Append => (PlannedAction.Refuse, $"already signed, and {format.Name} files cannot hold nested signatures (use --on-existing-signature replace)"),
+            ExistingSignatureAction.Append => (PlannedAction.Refuse, $"already signed, and {format.Name} files cannot hold nested signatures (replace the existing signatures instead)"),
             ExistingSignatureAction.Skip => (PlannedAction.Skip, "already signed"),
-            _ => (PlannedAction.Refuse, "already signed (use --on-existing-signature replace or append)"),
+            _ => (PlannedAction.Refuse, "already signed (the policy for existing signatures is to fail; choose replace, append or skip)"),
         };
     }
 

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using BuildSign.Core.Formats;
 
 namespace BuildSign.Core.Pipeline;
@@ -22,6 +23,12 @@ public sealed record SigningRunOptions
 
     /// <summary>The signature's content choices (digest, description, URL).</summary>
     public SignatureOptions Signature { get; init; } = new();
+
+    /// <summary>
+    /// The certificate of the key that will sign, when known at planning: formats that refuse some
+    /// keys (NuGet accepts RSA ≥ 2048 only) refuse in the plan, before anything is signed.
+    /// </summary>
+    public X509Certificate2? SignerCertificate { get; init; }
 
     /// <summary>How many files are digested, embedded and verified at once.</summary>
     public int MaxParallelFiles { get; init; } = Environment.ProcessorCount;

@@ -2,7 +2,6 @@ using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using BuildSign.Core.Cms;
-using BuildSign.Core.Formats;
 
 namespace BuildSign.Core.Timestamping;
 
@@ -35,7 +34,7 @@ internal static class TimestampTokenSignature
         if (cms.SignedAttribute(WellKnownOids.MessageDigestAttribute) is not { } messageDigest ||
             !new AsnReader(messageDigest, AsnEncodingRules.DER).ReadOctetString().AsSpan().SequenceEqual(digest.Hash(tstInfo.Span)))
             return "timestamp token's messageDigest does not match its TSTInfo";
-        if (!CmsSignatureVerifier.SignatureMatches(signer, cms, digest))
+        if (!cms.IsSignedBy(signer, digest))
             return "timestamp token signature does not verify with the TSA certificate";
         return CertificateBindingProblem(cms, signer);
     }

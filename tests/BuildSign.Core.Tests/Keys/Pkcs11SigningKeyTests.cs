@@ -85,17 +85,17 @@ public sealed class Pkcs11SigningKeyTests(ITestOutputHelper output)
     {
         await using var key = await Open(Token.EcdsaKeyString);
         var digests = Enumerable.Range(0, 100).Select(i => SHA256.HashData(BitConverter.GetBytes(i + 1000))).ToList();
-        var reported = new System.Collections.Concurrent.ConcurrentDictionary<int, byte[]>();
+        var reported = new System.Collections.Concurrent.ConcurrentDictionary<int, DigestSignature>();
         var duplicates = 0;
 
-        var signatures = await key.SignDigestsAsync([.. digests.Select((d, i) => new DigestSignRequest(DigestAlgorithm.Sha256, d, $"f{i}"))],
+        var signatures = await key.SignBatchAsync(new DigestSignBatch([.. digests.Select((d, i) => new DigestSignRequest(DigestAlgorithm.Sha256, d, $"f{i}"))]),
             (index, signature) => { if (!reported.TryAdd(index, signature)) Interlocked.Increment(ref duplicates); }, CancellationToken.None);
 
         Assert.Equal(0, duplicates);
         Assert.Equal(Enumerable.Range(0, 100), reported.Keys.Order());
         Assert.All(reported, r => Assert.Same(signatures[r.Key], r.Value));
         using var publicKey = key.Certificate.GetECDsaPublicKey()!;
-        Assert.All(reported, r => Assert.True(publicKey.VerifyHash(digests[r.Key], r.Value, DSASignatureFormat.Rfc3279DerSequence)));
+        Assert.All(reported, r => Assert.True(publicKey.VerifyHash(digests[r.Key], r.Value.Value!, DSASignatureFormat.Rfc3279DerSequence)));
     }
 
     [Fact]

@@ -8,7 +8,7 @@ using BuildSign.Core.Pipeline;
 using BuildSign.Core.Tests.Formats.Pe;
 using BuildSign.Core.Tests.Timestamping;
 using BuildSign.Core.Timestamping;
-using BuildSign.Core.Timestamping.Authority;
+using BuildSign.DevTools.Timestamping;
 using BuildSign.Testing;
 
 namespace BuildSign.Core.Tests.Oids;

@@ -10,7 +10,7 @@ using BuildSign.Core.Pipeline;
 using BuildSign.Core.Tests.Formats.NuGet;
 using BuildSign.Core.Tests.Timestamping;
 using BuildSign.Core.Timestamping;
-using BuildSign.Core.Timestamping.Authority;
+using BuildSign.DevTools.Timestamping;
 using BuildSign.Testing;
 using Xunit.Abstractions;
 

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using System.Security.Cryptography;
 using BuildSign.Core.Cms;
 using BuildSign.Core.Formats.Containers;
@@ -72,9 +73,9 @@ public sealed class NuGetPackageFormat : IContainerFormat
             switch (action)
             {
                 case ExistingSignatureAction.Fail:
-                    throw new SigningException(sourcePath, "already signed (use --on-existing-signature replace)");
+                    throw new SigningException(sourcePath, "already signed (choose to replace the existing signature)");
                 case ExistingSignatureAction.Append:
-                    throw new SigningException(sourcePath, "a NuGet package holds one author signature: appending is not possible (use --on-existing-signature replace)");
+                    throw new SigningException(sourcePath, "a NuGet package holds one author signature: appending is not possible (replace it instead)");
                 case ExistingSignatureAction.Skip:
                     File.Copy(sourcePath, outputPath, overwrite: true);
                     return;
@@ -124,6 +125,9 @@ public sealed class NuGetPackageFormat : IContainerFormat
             throw new SigningException(outputPath, keyProblem);
         }
     }
+
+    /// <inheritdoc />
+    public string? FindSignerProblem(X509Certificate2 signer) => NuGetSignerKeyRule.FindProblem(signer);
 
     /// <inheritdoc />
     public async ValueTask<FileVerification> VerifyAsync(string path, VerificationOptions options, CancellationToken cancellationToken)

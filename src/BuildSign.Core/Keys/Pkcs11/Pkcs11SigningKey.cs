@@ -119,21 +119,17 @@ public sealed class Pkcs11SigningKey : ISigningKey
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<byte[]>> SignDigestsAsync(IReadOnlyList<DigestSignRequest> requests, CancellationToken cancellationToken) =>
-        SignDigestsAsync(requests, static (_, _) => { }, cancellationToken);
-
-    /// <inheritdoc />
-    public async Task<IReadOnlyList<byte[]>> SignDigestsAsync(IReadOnlyList<DigestSignRequest> requests, Action<int, byte[]> signed, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DigestSignature>> SignBatchAsync(DigestSignBatch batch, Action<int, DigestSignature>? signed, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(signed);
-        ArgumentNullException.ThrowIfNull(requests);
+        ArgumentNullException.ThrowIfNull(batch);
+        var requests = batch.Requests;
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var inputs = new byte[requests.Count][];
         for (var i = 0; i < requests.Count; i++)
         {
             inputs[i] = SigningInput(requests[i]);
         }
-        var signatures = new byte[requests.Count][];
+        var signatures = new DigestSignature[requests.Count];
         var next = -1;
         var workers = Math.Min(_pool.Count, requests.Count);
         var tasks = new Task[workers];
@@ -151,8 +147,8 @@ public sealed class Pkcs11SigningKey : ISigningKey
                     while ((index = Interlocked.Increment(ref next)) < inputs.Length)
                     {
                         cancellationToken.ThrowIfCancellationRequested();
-                        signatures[index] = Sign(session, mechanism, key, inputs[index], requests[index].Label);
-                        signed(index, signatures[index]);
+                        signatures[index] = DigestSignature.Signed(Sign(session, mechanism, key, inputs[index], requests[index].Label));
+                        signed?.Invoke(index, signatures[index]);
                     }
                 }
                 catch

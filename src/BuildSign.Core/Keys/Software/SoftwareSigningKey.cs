@@ -104,7 +104,7 @@ public sealed class SoftwareSigningKey : ISigningKey
         var certificates = CertificateFile.Load(certificatePath ?? path);
         if (certificates.Count == 0)
         {
-            throw new SigningException(path, "no certificate: give one with --certificate");
+            throw new SigningException(path, "no certificate: give the signer certificate file (PEM or DER) with the key");
         }
         foreach (var candidate in certificates)
         {
@@ -148,18 +148,20 @@ public sealed class SoftwareSigningKey : ISigningKey
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<byte[]>> SignDigestsAsync(IReadOnlyList<DigestSignRequest> requests, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<DigestSignature>> SignBatchAsync(DigestSignBatch batch, Action<int, DigestSignature>? signed, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(requests);
-        var signatures = new byte[requests.Count][];
+        ArgumentNullException.ThrowIfNull(batch);
+        var requests = batch.Requests;
+        var signatures = new DigestSignature[requests.Count];
         Parallel.For(0, requests.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
         {
             var request = requests[i];
-            signatures[i] = _rsa is not null
+            signatures[i] = DigestSignature.Signed(_rsa is not null
                 ? _rsa.SignHash(request.Digest.Span, request.Algorithm.ToHashAlgorithmName(), RSASignaturePadding.Pkcs1)
-                : _ecdsa!.SignHash(request.Digest.Span, DSASignatureFormat.Rfc3279DerSequence);
+                : _ecdsa!.SignHash(request.Digest.Span, DSASignatureFormat.Rfc3279DerSequence));
+            signed?.Invoke(i, signatures[i]);
         });
-        return Task.FromResult<IReadOnlyList<byte[]>>(signatures);
+        return Task.FromResult<IReadOnlyList<DigestSignature>>(signatures);
     }
 
     /// <inheritdoc />

@@ -20,14 +20,14 @@ internal sealed class CountingSigningKey(ISigningKey inner) : ISigningKey
     public X509Certificate2 Certificate => inner.Certificate;
     public IReadOnlyList<X509Certificate2> Intermediates => inner.Intermediates;
 
-    public Task<IReadOnlyList<byte[]>> SignDigestsAsync(IReadOnlyList<DigestSignRequest> requests, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<DigestSignature>> SignBatchAsync(DigestSignBatch batch, Action<int, DigestSignature>? signed, CancellationToken cancellationToken)
     {
         lock (_batches)
         {
-            _batches.Add(requests.Count);
-            Labels = [.. Labels, .. requests.Select(r => r.Label)];
+            _batches.Add(batch.Requests.Count);
+            Labels = [.. Labels, .. batch.Requests.Select(r => r.Label)];
         }
-        return inner.SignDigestsAsync(requests, cancellationToken);
+        return inner.SignBatchAsync(batch, signed, cancellationToken);
     }
 
     public ValueTask DisposeAsync() => inner.DisposeAsync();
