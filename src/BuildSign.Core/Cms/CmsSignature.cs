@@ -15,6 +15,8 @@ public sealed record CmsSignature
     public ReadOnlyMemory<byte>? EncapsulatedContent { get; init; }
     /// <summary>The certificates carried in the SignedData.</summary>
     public required IReadOnlyList<X509Certificate2> Certificates { get; init; }
+    /// <summary>The digest algorithms the SignedData lists for its signers.</summary>
+    public IReadOnlyList<string> DigestAlgorithmOids { get; init; } = [];
     /// <summary>The signer's digest algorithm OID.</summary>
     public required string DigestAlgorithmOid { get; init; }
     /// <summary>The signer's issuer name (DER); empty when the signer is named by key identifier.</summary>
@@ -34,7 +36,7 @@ public sealed record CmsSignature
     /// <summary>The unsigned attributes (timestamps, nested signatures).</summary>
     public required IReadOnlyList<CmsAttribute> UnsignedAttributes { get; init; }
 
-    /// <summary>The first value of a signed attribute, or null.</summary>
+    /// <summary>The value of a signed attribute, or null (the reader refuses repeated signed attributes).</summary>
     public ReadOnlyMemory<byte>? SignedAttribute(string oid) =>
         // The cast matters: a bare null would convert to an empty ReadOnlyMemory (through byte[]), never to null.
         SignedAttributes.FirstOrDefault(a => a.Oid == oid) is { Values.Count: > 0 } attribute ? attribute.Values[0] : (ReadOnlyMemory<byte>?)null;
@@ -49,25 +51,4 @@ public sealed record CmsSignature
         : Certificates.FirstOrDefault(c =>
             c.IssuerName.RawData.AsSpan().SequenceEqual(SignerIssuer.Span) &&
             c.SerialNumberBytes.Span.SequenceEqual(SignerSerialNumber.Span));
-
-    /// <summary>True when the signature value verifies over the signed attributes with <paramref name="signer"/>'s public key.</summary>
-    public bool IsSignedBy(X509Certificate2 signer, DigestAlgorithm digest)
-    {
-        ArgumentNullException.ThrowIfNull(signer);
-        var hash = digest.Hash(SignedAttributesDer.Span);
-        try
-        {
-            using var rsa = signer.GetRSAPublicKey();
-            if (rsa is not null)
-            {
-                return rsa.VerifyHash(hash, SignatureValue.Span, digest.ToHashAlgorithmName(), RSASignaturePadding.Pkcs1);
-            }
-            using var ecdsa = signer.GetECDsaPublicKey();
-            return ecdsa is not null && ecdsa.VerifyHash(hash, SignatureValue.Span, DSASignatureFormat.Rfc3279DerSequence);
-        }
-        catch (CryptographicException)
-        {
-            return false;
-        }
-    }
 }

@@ -34,13 +34,15 @@ public sealed class TimestampAuthority
     private readonly TsaSignatureFactory _signatures;
     private readonly BcCertificate _certificate;
     private readonly IStore<BcCertificate> _certificates;
+    private readonly TimeProvider _time;
     private long _lastSerial;
 
     /// <summary>Creates an authority that signs with <paramref name="privateKey"/> (RSA or ECDSA) under <paramref name="certificate"/>.</summary>
     /// <param name="certificate">The TSA certificate; it must carry id-kp-timeStamping as its only, critical, extended key usage.</param>
     /// <param name="privateKey">The certificate's private key; it must be exportable.</param>
     /// <param name="policyOid">The TSA policy stated in each token; <see cref="DefaultPolicyOid"/> when null.</param>
-    public TimestampAuthority(X509Certificate2 certificate, AsymmetricAlgorithm privateKey, string? policyOid = null)
+    /// <param name="timeProvider">The clock genTime is read from; the system clock when null (tests stamp other times).</param>
+    public TimestampAuthority(X509Certificate2 certificate, AsymmetricAlgorithm privateKey, string? policyOid = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(certificate);
         ArgumentNullException.ThrowIfNull(privateKey);
@@ -51,6 +53,7 @@ public sealed class TimestampAuthority
         _certificate = new BcCertificate(certificate.RawData);
         _signatures = new TsaSignatureFactory(CopyKey(privateKey));
         _certificates = CollectionUtilities.CreateStore([_certificate]);
+        _time = timeProvider ?? TimeProvider.System;
         // Serials start at the current time so they keep increasing across restarts.
         _lastSerial = DateTime.UtcNow.Ticks;
     }
@@ -130,6 +133,6 @@ public sealed class TimestampAuthority
             return responder.GenerateFailResponse(PkiStatus.Rejection, PkiFailureInfo.BadDataFormat, "request is not a DER TimeStampReq").GetEncoded();
         }
         var serial = BcBigInteger.ValueOf(Interlocked.Increment(ref _lastSerial));
-        return responder.Generate(request, serial, DateTime.UtcNow).GetEncoded();
+        return responder.Generate(request, serial, _time.GetUtcNow().UtcDateTime).GetEncoded();
     }
 }

@@ -100,8 +100,8 @@ public sealed class TimestampClientRetryTests
         // times out exactly when the test moves time past the attempt timeout, whatever the load.
         await using var slow = TestTsa.StartServer(new TimestampAuthorityServerOptions { Latency = TimeSpan.FromMinutes(10) });
         var time = new FakeTimeProvider();
-        var options = TestTsa.FastOptions(slow.Url) with { AttemptsPerUrl = 2, AttemptTimeout = TimeSpan.FromSeconds(15), BaseDelay = TimeSpan.Zero, TimeProvider = time };
-        using var client = new TimestampClient(options);
+        var options = TestTsa.FastOptions(slow.Url) with { AttemptsPerUrl = 2, AttemptTimeout = TimeSpan.FromSeconds(15), BaseDelay = TimeSpan.Zero };
+        using var client = new TimestampClient(options, time);
 
         var call = client.TimestampAsync(SignatureValue, DigestAlgorithm.Sha256, CancellationToken.None);
 

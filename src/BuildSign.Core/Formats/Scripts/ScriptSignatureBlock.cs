@@ -48,14 +48,24 @@ internal sealed record ScriptSignatureBlock(int ContentLength, ReadOnlyMemory<by
             }
             base64.Append(line, style.Prefix.Length, line.Length - style.Prefix.Length - style.Suffix.Length);
         }
+        // Strict base64: no spaces, correct padding, zero spare bits. The platform decoder forgives
+        // all three, so two different blocks would decode to one signature; a changed character
+        // must make the block invalid, not silently equal.
+        var encoded = base64.ToString();
+        byte[] decoded;
         try
         {
-            return new ScriptSignatureBlock(contentLength, Convert.FromBase64String(base64.ToString()), null);
+            decoded = Convert.FromBase64String(encoded);
         }
         catch (FormatException)
         {
             return new ScriptSignatureBlock(contentLength, null, "malformed signature block (invalid base64)");
         }
+        if (!string.Equals(Convert.ToBase64String(decoded), encoded, StringComparison.Ordinal))
+        {
+            return new ScriptSignatureBlock(contentLength, null, "malformed signature block (non-canonical base64)");
+        }
+        return new ScriptSignatureBlock(contentLength, decoded, null);
     }
 
     /// <summary>

@@ -13,7 +13,7 @@ public class ScriptFormatTests
 {
     private const string Crlf = "\r\n";
     private const string Lf = "\n";
-    private static readonly VerificationOptions TrustTestRoot = new() { TrustedCertificates = [TestPki.Shared.Root] };
+    private static readonly VerificationOptions TrustTestRoot = new() { TrustedCertificates = [TestPki.Shared.Root], TrustedTimestampCertificates = [TestPki.Shared.Root] };
     private readonly ScriptFormat _format = new();
 
     private static void AssertOsslsigncodeAccepts(string path)
