@@ -88,7 +88,7 @@ public sealed class SigningPlanner
         }
 
         var signaturePath = format.GetSignaturePath(file.Path);
-        var (action, reason) = Decide(format, inspection, options.OnExistingSignature, options.SignerCertificate);
+        var (action, reason) = await AppendTargetCheck.ApplyAsync(format, file.Path, Decide(format, inspection, options.OnExistingSignature, options.SignerCertificate), cancellationToken).ConfigureAwait(false);
         if (action != PlannedAction.Refuse && action != PlannedAction.Skip && IsReadOnly(signaturePath))
         {
             (action, reason) = (PlannedAction.Refuse, "read-only file (make it writable to sign it)");
