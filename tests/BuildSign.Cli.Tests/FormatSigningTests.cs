@@ -3,6 +3,7 @@ using System.Text;
 using BuildSign.Core.Cms;
 using BuildSign.Core.Formats;
 using BuildSign.Testing;
+using BuildSign.Core;
 
 namespace BuildSign.Cli.Tests;
 

@@ -122,6 +122,10 @@ public sealed class BuildSigner
                     {
                         var done = Interlocked.Increment(ref completed);
                         progress?.Report(new SigningProgress(ProgressKindOf(file.Status), file.Path, file.Format, file.Error, done, all.Count));
+                        foreach (var warning in file.Warnings)
+                        {
+                            progress?.Report(new SigningProgress(SigningProgressKind.Warning, file.Path, file.Format, warning, done, all.Count));
+                        }
                     },
                 };
                 var run = await pipeline.ExecuteAsync(plan, options, cancellationToken).ConfigureAwait(false);
@@ -277,6 +281,7 @@ public sealed class BuildSigner
         TimestampTime = file.TimestampTime,
         KeyProtection = file.KeyProtection?.ToText(),
         Error = file.Error,
+        Warnings = file.Warnings,
         Round = file.Round,
         ExistingSignatures = existingSignatures,
         Detail = file.Detail,

@@ -1,7 +1,6 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using BuildSign.Core.Formats;
 
 namespace BuildSign.Core.Cms;
 
@@ -104,18 +103,32 @@ public static class CmsSignatureReader
 
     private static CmsSignature ReadSignerInfo(AsnReader signerInfo, string contentType, ReadOnlyMemory<byte>? content, List<X509Certificate2> certificates, List<string> digestAlgorithms)
     {
-        if (!signerInfo.TryReadInt32(out var version) || version != 1)
+        if (!signerInfo.TryReadInt32(out var version) || version is not (1 or 3))
         {
-            throw new CryptographicException("the SignerInfo version is not 1 (signers named by subject key identifier are not supported)");
+            throw new CryptographicException("the SignerInfo version is neither 1 nor 3");
         }
-        if (!signerInfo.PeekTag().HasSameClassAndValue(Asn1Tag.Sequence))
+        ReadOnlyMemory<byte> issuer = default, serial = default;
+        ReadOnlyMemory<byte>? keyIdentifier = null;
+        if (signerInfo.PeekTag().HasSameClassAndValue(ContextZero))
         {
-            throw new CryptographicException("signers named by subject key identifier are not supported");
+            // SignerIdentifier subjectKeyIdentifier [0] IMPLICIT OCTET STRING (NuGet's signer writes it), version 3.
+            keyIdentifier = signerInfo.ReadOctetString(ContextZero);
+            if (version != 3)
+            {
+                throw new CryptographicException("a SignerInfo naming its signer by key identifier must be version 3");
+            }
         }
-        var sid = signerInfo.ReadSequence();
-        var issuer = sid.ReadEncodedValue();
-        var serial = sid.ReadIntegerBytes();
-        sid.ThrowIfNotEmpty();
+        else
+        {
+            var sid = signerInfo.ReadSequence();
+            issuer = sid.ReadEncodedValue();
+            serial = sid.ReadIntegerBytes();
+            sid.ThrowIfNotEmpty();
+            if (version != 1)
+            {
+                throw new CryptographicException("a SignerInfo naming its signer by issuer and serial number must be version 1");
+            }
+        }
         var digestAlgorithm = ReadAlgorithmIdentifier(signerInfo);
 
         ReadOnlyMemory<byte> signedAttributesDer = ReadOnlyMemory<byte>.Empty;
@@ -153,6 +166,7 @@ public static class CmsSignatureReader
             DigestAlgorithmOid = digestAlgorithm,
             SignerIssuer = issuer,
             SignerSerialNumber = serial,
+            SignerKeyIdentifier = keyIdentifier,
             SignedAttributesDer = signedAttributesDer,
             SignedAttributes = signedAttributes,
             SignatureAlgorithmOid = signatureAlgorithm,

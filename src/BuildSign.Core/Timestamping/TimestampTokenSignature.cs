@@ -2,7 +2,6 @@ using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using BuildSign.Core.Cms;
-using BuildSign.Core.Formats;
 
 namespace BuildSign.Core.Timestamping;
 
@@ -24,11 +23,11 @@ internal static class TimestampTokenSignature
         if (SignerSignatureCheck.FindProblem(signer, cms) is { } signatureProblem)
             return $"timestamp token: {signatureProblem}";
         if (cms.SignedAttribute(WellKnownOids.ContentTypeAttribute) is not { } contentType ||
-            CmsSignatureVerifier.ReadSingle(contentType, r => r.ReadObjectIdentifier()) != TimestampToken.TstInfoContentType)
+            DerValue.ReadSingle(contentType, r => r.ReadObjectIdentifier()) != TimestampToken.TstInfoContentType)
             return "timestamp token's contentType attribute is not id-ct-TSTInfo";
         var digest = DigestAlgorithms.FromOid(cms.DigestAlgorithmOid)!.Value;
         if (cms.SignedAttribute(WellKnownOids.MessageDigestAttribute) is not { } messageDigest ||
-            CmsSignatureVerifier.ReadSingle(messageDigest, r => r.ReadOctetString()) is not { } stated ||
+            DerValue.ReadSingle(messageDigest, r => r.ReadOctetString()) is not { } stated ||
             !stated.AsSpan().SequenceEqual(digest.Hash(tstInfo.Span)))
             return "timestamp token's messageDigest does not match its TSTInfo";
         return CertificateBindingProblem(cms, signer);

@@ -68,9 +68,15 @@ internal sealed record ScriptSignatureBlock(int ContentLength, ReadOnlyMemory<by
         return new ScriptSignatureBlock(contentLength, decoded, null);
     }
 
-    /// <summary>The block's text, starting with the line break that separates it from the content.</summary>
-    public static string Format(ReadOnlySpan<byte> contentInfo, ScriptCommentStyle style, string lineEnding)
+    /// <summary>
+    /// The block's text, starting with the line break that separates it from the content. Always
+    /// CRLF, whatever the script's own line endings: Windows' PowerShell SIP looks for
+    /// <c>\r\n# SIG # Begin signature block\r\n</c> and reports a block with LF as no signature
+    /// (signtool and osslsigncode write CRLF too).
+    /// </summary>
+    public static string Format(ReadOnlySpan<byte> contentInfo, ScriptCommentStyle style)
     {
+        const string lineEnding = "\r\n";
         var base64 = Convert.ToBase64String(contentInfo);
         var text = new StringBuilder(base64.Length * 3 / 2);
         text.Append(lineEnding).Append(style.BeginLine).Append(lineEnding);
