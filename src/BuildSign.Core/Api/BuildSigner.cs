@@ -114,7 +114,7 @@ public sealed class BuildSigner
                 }
                 using var timestamps = request.TimestampUrls.Count == 0
                     ? null
-                    : new TimestampClient(new TimestampOptions { Urls = request.TimestampUrls, MaxConcurrentRequests = request.TimestampConcurrency }, _services.TimeProvider);
+                    : new TimestampClient(TimestampOptionsOf(request), _services.TimeProvider);
                 var completed = 0;
                 var pipeline = new SigningPipeline(key!, timestamps, request.RunContext)
                 {
@@ -221,6 +221,12 @@ public sealed class BuildSigner
         MaxParallelFiles = Math.Max(1, request.MaxParallelFiles),
         SignerCertificate = key?.Certificate,
     };
+
+    private static TimestampOptions TimestampOptionsOf(SignRequest request)
+    {
+        var options = new TimestampOptions { Urls = request.TimestampUrls, MaxConcurrentRequests = request.TimestampConcurrency };
+        return request.TimestampTimeLimit is { } limit ? options with { RunTimeout = limit } : options;
+    }
 
     private static string Resolve(string? baseDirectory, string path) =>
         baseDirectory is null || Path.IsPathRooted(path) ? path : Path.Combine(baseDirectory, path);
