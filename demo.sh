@@ -78,7 +78,7 @@ echo "==> verifying with osslsigncode (an independent verifier)"
 for f in "${pe_files[@]}"; do
   result=$(osslsigncode verify -CAfile .buildsign/hsm/dev-root.pem -TSA-CAfile .buildsign/hsm/dev-root.pem -in "$f")
   grep -q '^Signature verification: ok' <<<"$result" || { echo "$result"; echo "osslsigncode: $f does not verify"; exit 1; }
-  echo "  ${f#"$ex"/}: $(grep -E '^Signature verification' <<<"$result"), $(grep -cE '^Timestamp verified' <<<"$result") timestamp verified"
+  echo "  ${f#"$ex"/}: $(grep -E '^Signature verification: ' <<<"$result"), $(grep -cE '^Timestamp verified' <<<"$result") timestamp verified"
 done
 
 echo "==> verifying the packages with dotnet nuget verify (the dev root is trusted by the SDK's NuGet for this run only)"

@@ -28,11 +28,14 @@ public sealed class KeyFailureTests(MSBuildFixture fixture)
 
         var wrongPin = fixture.SigningProperties(fixture.Token.KeyString("rsa", pinSource: "env:BUILDSIGN_TEST_WRONG_PIN"));
         wrongPin["BUILDSIGN_TEST_WRONG_PIN"] = "0000wrong0000";
+        var badDigest = fixture.SigningProperties();
+        badDigest["BuildSignDigest"] = "md5";
         var cases = new (string Name, Dictionary<string, string?> Properties, string Code)[]
         {
             ("wrong PIN", wrongPin, "BS1002"),
             ("missing module", fixture.SigningProperties(fixture.Token.KeyString("rsa").Replace(Testing.SoftHsmToken.ModulePath, "/nonexistent/libmissing-pkcs11.so", StringComparison.Ordinal)), "BS1002"),
             ("bad key string", fixture.SigningProperties("not-a-key-string"), "BS1002"),
+            ("unsupported digest", badDigest, "BS1004"),
             ("PIN in the key", fixture.SigningProperties($"pkcs11:token={fixture.Token.TokenLabel};object=rsa?module-path={Testing.SoftHsmToken.ModulePath}&pin-value=1234secret5678"), "BS1001"),
         };
         foreach (var (name, properties, code) in cases)
