@@ -12,6 +12,7 @@ command -v pkcs11-tool >/dev/null || need_packages+=(opensc)
 [ -e /usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so ] || [ -e /usr/lib/aarch64-linux-gnu/engines-3/pkcs11.so ] || need_packages+=(libengine-pkcs11-openssl)
 command -v openssl >/dev/null || need_packages+=(openssl)
 [ -x /usr/bin/time ] || need_packages+=(time)
+command -v unzip >/dev/null || need_packages+=(unzip)   # demo.sh looks inside the package it signed
 
 osslsigncode_ok() {
   command -v osslsigncode >/dev/null || return 1
