@@ -13,6 +13,7 @@ internal static class BuildSignCommandLine
         KeysCommand.Create(),
         DevCommand.Create(),
         TsaCommand.Create(),
+        GitHubActionCommand.Create(),
     };
 
     public static async Task<int> RunAsync(string[] args)
