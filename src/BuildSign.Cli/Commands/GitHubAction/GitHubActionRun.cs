@@ -64,7 +64,7 @@ internal sealed class GitHubActionRun(RunnerEnvironment runner, WorkflowCommands
             if (files.Count > 0)
             {
                 var result = await SignAsync(signer, request with { Paths = files }, $"Signing {files.Count} file{(files.Count == 1 ? "" : "s")}", paths, cancellationToken).ConfigureAwait(false);
-                runs.Add(new CompletedRun("BuildSign", result, paths.Relative, paths.AnnotationFile));
+                runs.Add(CompletedRun.Of("BuildSign", result, paths));
                 GiveBackToWorkspaceOwner(result, paths);
             }
             if (settings.SignReleaseAssets)
@@ -157,8 +157,7 @@ internal sealed class GitHubActionRun(RunnerEnvironment runner, WorkflowCommands
     private void WriteOutputs(IReadOnlyList<CompletedRun> runs)
     {
         var outputs = new ActionOutputs(runner.OutputFile);
-        var signed = runs.SelectMany(r => r.Result.Files.Where(f => f.Status == FileOutcome.Signed && File.Exists(f.File)).Select(f => r.Display(f.File))).ToList();
-        outputs.Set("signed-files", JsonSerializer.Serialize(signed));
+        outputs.Set("signed-files", JsonSerializer.Serialize(runs.SelectMany(r => r.SignedFiles).ToList()));
         outputs.Set("signed-count", runs.Sum(r => r.Result.Signed).ToString(CultureInfo.InvariantCulture));
         outputs.Set("skipped-count", runs.Sum(r => r.Result.Skipped).ToString(CultureInfo.InvariantCulture));
         outputs.Set("failed-count", runs.Sum(r => r.Result.Failed).ToString(CultureInfo.InvariantCulture));
@@ -175,5 +174,13 @@ internal sealed class GitHubActionRun(RunnerEnvironment runner, WorkflowCommands
     }
 }
 
-/// <summary>A finished signing run with how its paths are shown.</summary>
-internal sealed record CompletedRun(string Heading, SignResult Result, Func<string, string> Display, Func<string, string> AnnotationFile);
+/// <summary>A finished signing run: its result, how its paths are shown, and the signed files as shown.</summary>
+internal sealed record CompletedRun(string Heading, SignResult Result, Func<string, string> Display, IReadOnlyList<string> SignedFiles)
+{
+    /// <summary>Describes a run while its files are still on disk: entries inside containers are not files of their own and are not listed.</summary>
+    public static CompletedRun Of(string heading, SignResult result, WorkspacePaths paths) => new(
+        heading,
+        result,
+        paths.Relative,
+        [.. result.Files.Where(f => f.Status == FileOutcome.Signed && File.Exists(f.File)).Select(f => paths.Relative(f.File))]);
+}

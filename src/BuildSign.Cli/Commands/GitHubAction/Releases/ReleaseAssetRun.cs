@@ -39,7 +39,7 @@ internal sealed class ReleaseAssetRun(RunnerEnvironment runner, WorkflowCommands
             if (files.Count == 0)
             {
                 log.Warning($"release {release.TagName} has no assets to sign", title: "Release assets");
-                return new CompletedRun($"Release {release.TagName}", new SignResult { Succeeded = true, DryRun = dryRun }, paths.Relative, paths.AnnotationFile);
+                return CompletedRun.Of($"Release {release.TagName}", new SignResult { Succeeded = true, DryRun = dryRun }, paths);
             }
             var result = await sign(files, paths, cancellationToken).ConfigureAwait(false);
             if (!dryRun)
@@ -54,7 +54,7 @@ internal sealed class ReleaseAssetRun(RunnerEnvironment runner, WorkflowCommands
                     log.EndGroup();
                 }
             }
-            return new CompletedRun($"Release {release.TagName}", result, paths.Relative, paths.AnnotationFile);
+            return CompletedRun.Of($"Release {release.TagName}", result, paths);
         }
         catch (ApiException exception)
         {
@@ -82,9 +82,31 @@ internal sealed class ReleaseAssetRun(RunnerEnvironment runner, WorkflowCommands
                 continue;
             }
             // Asking for octet-stream makes the asset URL answer with the content (through a redirect) instead of its description.
-            var response = await retry.ExecuteAsync(async _ => await client.Connection.Get<byte[]>(new Uri(asset.Url), new Dictionary<string, string>(), "application/octet-stream").ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-            await File.WriteAllBytesAsync(Path.Combine(folder, asset.Name), response.Body ?? [], cancellationToken).ConfigureAwait(false);
-            log.Info($"downloaded {asset.Name} ({response.Body?.Length ?? 0} bytes)");
+            var path = Path.Combine(folder, asset.Name);
+            var length = await retry.ExecuteAsync(async ct =>
+            {
+                var response = await client.Connection.Get<byte[]>(new Uri(asset.Url), new Dictionary<string, string>(), "application/octet-stream").ConfigureAwait(false);
+                // Octokit keeps a binary answer as the raw body (bytes or a stream) rather than deserializing it.
+                switch (response.HttpResponse.Body)
+                {
+                    case byte[] bytes:
+                        await File.WriteAllBytesAsync(path, bytes, ct).ConfigureAwait(false);
+                        return bytes.LongLength;
+                    case Stream stream:
+                        await using (stream.ConfigureAwait(false))
+                        {
+                            var file = File.Create(path);
+                            await using (file.ConfigureAwait(false))
+                            {
+                                await stream.CopyToAsync(file, ct).ConfigureAwait(false);
+                                return file.Length;
+                            }
+                        }
+                    default:
+                        throw new ActionFailure("GitHub API", $"the content of release asset {asset.Name} could not be downloaded (GitHub answered {response.HttpResponse.ContentType ?? "without a content type"})");
+                }
+            }, cancellationToken).ConfigureAwait(false);
+            log.Info($"downloaded {asset.Name} ({length} bytes)");
             assets.Add(asset);
         }
         return assets;
