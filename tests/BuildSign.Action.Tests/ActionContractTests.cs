@@ -120,6 +120,38 @@ public sealed class ActionContractTests(ActionFixture fixture) : IDisposable
         }
     }
 
+    [Fact]
+    public void TheExampleWorkflowsUseOnlyDeclaredInputs()
+    {
+        var declared = Names(Section(Action(), "inputs"));
+        var examples = Directory.GetFiles(Path.Combine(RepositoryRoot, "examples", "github"), "*.yml");
+        Assert.NotEmpty(examples);
+        var uses = 0;
+        foreach (var example in examples)
+        {
+            var yaml = new YamlStream();
+            using (var reader = new StreamReader(example))
+            {
+                yaml.Load(reader);
+            }
+            foreach (var job in ((YamlMappingNode)((YamlMappingNode)yaml.Documents.Single().RootNode).Children[new YamlScalarNode("jobs")]).Children.Values.Cast<YamlMappingNode>())
+            {
+                foreach (var step in ((YamlSequenceNode)job.Children[new YamlScalarNode("steps")]).Children.Cast<YamlMappingNode>())
+                {
+                    if (Scalar(step, "uses") is not { } action || !action.StartsWith("OWNER/buildsign@", StringComparison.Ordinal))
+                    {
+                        continue;
+                    }
+                    uses++;
+                    var with = Section(step, "with");
+                    Assert.Contains("key", Names(with));
+                    Assert.All(Names(with), name => Assert.True(declared.Contains(name), $"{Path.GetFileName(example)} gives the undeclared input {name}"));
+                }
+            }
+        }
+        Assert.True(uses >= 3, "the examples should show the action");
+    }
+
     private static string FindRepositoryRoot()
     {
         for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
