@@ -19,8 +19,8 @@ sdk=localhost/buildsign-sdk:10.0
 image=${BUILDSIGN_ACTION_IMAGE:-localhost/buildsign-action:test}
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 
-for tool in podman buildah debootstrap; do
-  command -v "$tool" >/dev/null || { echo "test-image.sh: $tool is missing (apt-get install -y podman buildah debootstrap)" >&2; exit 2; }
+for tool in podman buildah debootstrap p11-kit; do
+  command -v "$tool" >/dev/null || { echo "test-image.sh: $tool is missing (apt-get install -y podman buildah debootstrap p11-kit)" >&2; exit 2; }
 done
 [ "$(id -u)" -eq 0 ] || { echo "test-image.sh: run as root (chroot isolation and debootstrap need it)" >&2; exit 2; }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using BuildSign.Testing;
 
@@ -69,9 +70,41 @@ public sealed class ActionImageTests(ActionFixture fixture) : IDisposable
         Assert.Contains("::error title=Input digest::input 'digest' must be one of sha256, sha384, sha512, not 'md5'", LogAssert.Errors(result));
     }
 
+    [Fact]
+    public void TheImageSignsWithAModuleOfTheHostForwardedByP11Kit()
+    {
+        // As examples/github/sign-with-self-hosted-hsm.yml: the runner serves its module on a socket
+        // in the workspace, and the image's p11-kit client module reaches it.
+        var app = _runner.CopyToWorkspace(UnsignedPe.Pe32, "out/app.dll");
+        var socket = Path.Combine(_runner.Workspace, ".p11-kit.sock");
+        using var server = StartP11KitServer(socket);
+        try
+        {
+            var result = RunImage(
+                new Dictionary<string, string>
+                {
+                    ["key"] = $"pkcs11:token={fixture.Token.TokenLabel};object=rsa?module-path=/usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-client.so",
+                    ["pin"] = fixture.Token.Pin,
+                    ["files"] = "out/app.dll",
+                },
+                new Dictionary<string, string> { ["P11_KIT_SERVER_ADDRESS"] = "unix:path=/github/workspace/.p11-kit.sock" });
+
+            Assert.True(result.ExitCode == 0, result.Output);
+            LogAssert.MaskedOnly(result, fixture.Token.Pin);
+            var verify = fixture.Osslsigncode(app);
+            Assert.True(verify.ExitCode == 0, verify.Output);
+            Assert.Equal(["out/app.dll"], JsonSerializer.Deserialize<string[]>(_runner.Outputs()["signed-files"])!);
+        }
+        finally
+        {
+            server.Kill();
+            server.WaitForExit();
+        }
+    }
+
     // As the runner does: the image's own entry point, the workspace at /github/workspace, the
     // file-command files under /github/file_commands, inputs as INPUT_* with hyphens kept.
-    private ToolResult RunImage(IReadOnlyDictionary<string, string> inputs)
+    private ToolResult RunImage(IReadOnlyDictionary<string, string> inputs, IReadOnlyDictionary<string, string>? stepEnvironment = null)
     {
         var entrypoint = JsonSerializer.Deserialize<string[]>(Check(ExternalTool.Run("podman", "image", "inspect", "--format", "{{json .Config.Entrypoint}}", Image)).StandardOutput)!;
         var container = Check(ExternalTool.Run("buildah", "from", "--pull-never", Image)).StandardOutput.Trim();
@@ -91,6 +124,10 @@ public sealed class ActionImageTests(ActionFixture fixture) : IDisposable
                 "-e", "GITHUB_REPOSITORY=octo-org/hello",
                 "-e", "GITHUB_EVENT_NAME=push",
             };
+            foreach (var (name, value) in stepEnvironment ?? new Dictionary<string, string>())
+            {
+                arguments.AddRange(["-e", $"{name}={value}"]);
+            }
             foreach (var (name, value) in inputs)
             {
                 arguments.AddRange(["-e", $"INPUT_{name.ToUpperInvariant()}={value}"]);
@@ -104,6 +141,28 @@ public sealed class ActionImageTests(ActionFixture fixture) : IDisposable
         {
             ExternalTool.Run("buildah", "rm", container);
         }
+    }
+
+    // In the foreground, so the test owns the process and stops it; ready once the socket exists.
+    private Process StartP11KitServer(string socket)
+    {
+        var start = new ProcessStartInfo("p11-kit") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "server", "--foreground", "--sh", "--provider", SoftHsmToken.ModulePath, "--name", socket, $"pkcs11:token={fixture.Token.TokenLabel}" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+        start.Environment["SOFTHSM2_CONF"] = fixture.Token.ConfigPath;
+        var server = Process.Start(start)!;
+        server.BeginOutputReadLine();
+        server.BeginErrorReadLine();
+        var deadline = Stopwatch.StartNew();
+        while (!File.Exists(socket))
+        {
+            Assert.False(server.HasExited, "p11-kit server stopped before it made its socket");
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(30), "p11-kit server made no socket in 30 s");
+            Thread.Sleep(20);
+        }
+        return server;
     }
 
     private static ToolResult Check(ToolResult result)
