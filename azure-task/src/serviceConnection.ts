@@ -1,6 +1,7 @@
 import tl = require('azure-pipelines-task-lib/task');
 import { InputError } from './taskInputs';
 import { requestOidcToken } from './oidcToken';
+import { quietly } from './quietly';
 
 /** The environment variable BuildSign's signing-service client reads its credential from. */
 export const tokenVariable = 'BUILDSIGN_TOKEN';
@@ -24,7 +25,7 @@ export async function serviceCredential(connectionId: string | undefined, key: s
     }
     const scheme = (tl.getEndpointAuthorizationScheme(connectionId, true) ?? '').toLowerCase();
     if (scheme === 'token') {
-        const token = tl.getEndpointAuthorizationParameter(connectionId, 'apitoken', true);
+        const token = quietly(() => tl.getEndpointAuthorizationParameter(connectionId, 'apitoken', true));
         if (!token) {
             throw new InputError(`Service connection '${connectionId}' has no API token.`);
         }
@@ -33,7 +34,7 @@ export async function serviceCredential(connectionId: string | undefined, key: s
     }
     if (scheme === 'workloadidentityfederation') {
         const requestUri = tl.getVariable('System.OidcRequestUri');
-        const accessToken = tl.getEndpointAuthorizationParameter('SystemVssConnection', 'AccessToken', true) ?? tl.getVariable('System.AccessToken');
+        const accessToken = quietly(() => tl.getEndpointAuthorizationParameter('SystemVssConnection', 'AccessToken', true) ?? tl.getVariable('System.AccessToken'));
         if (!requestUri || !accessToken) {
             throw new InputError('Workload identity federation needs System.OidcRequestUri and the job access token; this agent provides neither (agent 3.227 or later on Azure DevOps Services).');
         }

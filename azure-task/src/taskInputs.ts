@@ -1,5 +1,5 @@
-import stream = require('stream');
 import tl = require('azure-pipelines-task-lib/task');
+import { quietly } from './quietly';
 
 /** What the user asked for, read from the task's inputs and checked. */
 export interface TaskInputs {
@@ -57,7 +57,7 @@ export function readTaskInputs(): TaskInputs {
         files,
         key,
         connectedService: optional('connectedService'),
-        pin: readSecretInput('pin'),
+        pin: quietly(() => tl.getInput('pin', false)) || undefined,
         certificate: suppliedPath('certificate'),
         timestampUrls,
         timestampConcurrency,
@@ -120,14 +120,3 @@ function workingDirectory(): string {
     return folder;
 }
 
-// The task library writes every input's value to the debug log as it reads it. A PIN typed as a
-// literal (not a secret variable) is not yet known to the agent as a secret, so it is read with the
-// library's output set aside; the caller registers it with tl.setSecret before anything else.
-function readSecretInput(name: string): string | undefined {
-    tl.setStdStream(new stream.Writable({ write: (_chunk, _encoding, done) => done() }));
-    try {
-        return tl.getInput(name, false) || undefined;
-    } finally {
-        tl.setStdStream(process.stdout);
-    }
-}
