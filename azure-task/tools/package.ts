@@ -19,9 +19,9 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
     return result.stdout;
 }
 
-function copy(from: string, to: string): void {
+function copy(from: string, to: string, keep: (file: string) => boolean = () => true): void {
     fs.mkdirSync(path.dirname(to), { recursive: true });
-    fs.cpSync(from, to, { recursive: true, dereference: true });
+    fs.cpSync(from, to, { recursive: true, dereference: true, filter: keep });
 }
 
 function publishCli(): string {
@@ -49,7 +49,8 @@ function stageExtension(cli: string): void {
     copy(path.join(azureTask, 'BuildSignV1', 'task.json'), path.join(taskStage, 'task.json'));
     copy(path.join(azureTask, 'images', 'icon.png'), path.join(taskStage, 'icon.png'));
     copy(path.join(azureTask, 'BuildSignV1', 'dist'), path.join(taskStage, 'dist'));
-    copy(cli, path.join(taskStage, 'cli'));
+    // The API documentation files are for compilers, not for running the CLI.
+    copy(cli, path.join(taskStage, 'cli'), file => !file.endsWith('.xml'));
     for (const folder of productionPackages()) {
         copy(folder, path.join(taskStage, path.relative(azureTask, folder)));
     }
