@@ -12,6 +12,10 @@ command -v pkcs11-tool >/dev/null || need_packages+=(opensc)
 [ -e /usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so ] || [ -e /usr/lib/aarch64-linux-gnu/engines-3/pkcs11.so ] || need_packages+=(libengine-pkcs11-openssl)
 command -v openssl >/dev/null || need_packages+=(openssl)
 [ -x /usr/bin/time ] || need_packages+=(time)
+# The Azure DevOps extension (azure-task/): node and npm build and test it; unzip reads the .vsix.
+command -v unzip >/dev/null || need_packages+=(unzip)
+command -v node >/dev/null || need_packages+=(nodejs)
+command -v npm >/dev/null || need_packages+=(npm)
 
 osslsigncode_ok() {
   command -v osslsigncode >/dev/null || return 1
