@@ -1,4 +1,4 @@
-using BuildSign.Core.Timestamping.Authority;
+using BuildSign.DevTools.Timestamping;
 using BuildSign.Testing;
 
 namespace BuildSign.Cli.Tests;

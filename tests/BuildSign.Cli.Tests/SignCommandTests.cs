@@ -53,6 +53,7 @@ public sealed class SignCommandTests(CliFixture cli) : IDisposable
         Assert.True(result.ExitCode == 0, result.Output);
         Assert.Contains("sha384", result.StandardOutput);
         Assert.Contains("no timestamp", result.StandardOutput);
+        Assert.Contains("warning: no timestamp server given", result.StandardError);
         var verify = Osslsigncode(file);
         Assert.True(verify.ExitCode == 0, verify.Output);
         Assert.Contains("Message digest algorithm  : SHA384", verify.StandardOutput);
@@ -265,8 +266,8 @@ public sealed class SignCommandTests(CliFixture cli) : IDisposable
     [Fact]
     public async Task TimestampConcurrencyBoundsTheRequestsInFlight()
     {
-        var authority = BuildSign.Core.Timestamping.Authority.TimestampAuthority.FromPemFiles(cli.Pki.TsaLeafPem, cli.Pki.TsaKeyPem);
-        await using var slowTsa = new BuildSign.Core.Timestamping.Authority.TimestampAuthorityServer(authority, new() { Latency = TimeSpan.FromMilliseconds(150) });
+        var authority = BuildSign.DevTools.Timestamping.TimestampAuthority.FromPemFiles(cli.Pki.TsaLeafPem, cli.Pki.TsaKeyPem);
+        await using var slowTsa = new BuildSign.DevTools.Timestamping.TimestampAuthorityServer(authority, new() { Latency = TimeSpan.FromMilliseconds(150) });
         slowTsa.Start();
         var source = TestPeFiles.Unsigned(_dir, TestPeFiles.Pe32);
         var files = Enumerable.Range(0, 6).Select(i => _dir.File($"c{i}.dll")).ToArray();
@@ -301,5 +302,35 @@ public sealed class SignCommandTests(CliFixture cli) : IDisposable
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [Fact]
+    public void TheJsonResultIsTheVersionedContractAndSaysWhenThereIsNoTimestamp()
+    {
+        var file = TestPeFiles.Unsigned(_dir, TestPeFiles.Pe32Plus);
+
+        var result = cli.Run("sign", "--key", cli.Token.EcdsaKeyString, "--json", file);
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        using var json = JsonDocument.Parse(result.StandardOutput);
+        Assert.Equal(1, json.RootElement.GetProperty("schemaVersion").GetInt32());
+        Assert.True(json.RootElement.GetProperty("succeeded").GetBoolean());
+        Assert.Equal("none", json.RootElement.GetProperty("timestamp").GetString());
+        Assert.Contains("no timestamp server", json.RootElement.GetProperty("warnings")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal("signed", json.RootElement.GetProperty("files")[0].GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public void AFileNameWithControlCharactersCannotForgeAnOutputLine()
+    {
+        var file = _dir.File("evil\nsigned    fake.dll\u001b[31m.txt");
+        File.WriteAllText(file, "text");
+
+        var result = cli.Run("sign", "--key", $"file:{cli.Pki.RsaPfx}", "--timestamp-url", cli.TimestampUrl.ToString(), file);
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.Contains("evil\\x0asigned    fake.dll\\x1b[31m.txt", result.StandardOutput);
+        Assert.DoesNotContain("\u001b", result.Output);
+        Assert.DoesNotContain(result.StandardOutput.Split('\n'), line => line.StartsWith("signed    fake.dll", StringComparison.Ordinal));
     }
 }

@@ -37,7 +37,7 @@ public static class CertificateChainValidator
             .Where(s => s.Status != X509ChainStatusFlags.NoError)
             .Select(s => s.Status switch
             {
-                X509ChainStatusFlags.UntrustedRoot or X509ChainStatusFlags.PartialChain => "not trusted (no path to a trusted root; pass --trusted-certificate)",
+                X509ChainStatusFlags.UntrustedRoot or X509ChainStatusFlags.PartialChain => "not trusted (no path to a trusted root; add the root as a trust anchor)",
                 X509ChainStatusFlags.NotTimeValid => "certificate expired or not yet valid at the signing time",
                 X509ChainStatusFlags.NotValidForUsage => "certificate not valid for " + (requiredUsage == CodeSigning ? "code signing" : "timestamping"),
                 _ => s.StatusInformation.Trim(),

@@ -43,7 +43,7 @@ public static class FileDiscovery
         {
             if (!recursive)
             {
-                return [new DiscoveredFile(full, true, "is a directory (use --recursive to sign the files in it)")];
+                return [new DiscoveredFile(full, true, "is a directory (sign recursively to include the files in it)")];
             }
             return Directory.EnumerateFiles(full, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint })
                 .Where(f => !SigningTempFile.IsTempFile(f))

@@ -5,6 +5,7 @@ using BuildSign.Core.Cms;
 using BuildSign.Core.Formats;
 using BuildSign.Core.Formats.Containers;
 using BuildSign.Core.Keys;
+using BuildSign.Core.Timestamping;
 
 namespace BuildSign.Core.Pipeline;
 
@@ -291,7 +292,7 @@ public sealed class SigningPipeline
             TimestampTime = job.Done ? job.Timestamp?.Time : null,
             KeyProtection = job.Done ? _key.Protection : null,
             Error = file.Action == PlannedAction.Refuse || file.Action == PlannedAction.Skip ? file.Reason : job.Error,
-            Detail = job.Detail,
+            Detail = job.Detail ?? file.Detail,
             Round = file.Round,
         };
     }

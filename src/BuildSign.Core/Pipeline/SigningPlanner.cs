@@ -128,9 +128,9 @@ public sealed class SigningPlanner
         {
             ExistingSignatureAction.Replace => (PlannedAction.Replace, null),
             ExistingSignatureAction.Append when format.SupportsAppend => (PlannedAction.Append, null),
-            ExistingSignatureAction.Append => (PlannedAction.Refuse, $"already signed, and {format.Name} files cannot hold nested signatures (use --on-existing-signature replace)"),
+            ExistingSignatureAction.Append => (PlannedAction.Refuse, $"already signed, and {format.Name} files cannot hold nested signatures (replace the existing signatures instead)"),
             ExistingSignatureAction.Skip => (PlannedAction.Skip, "already signed"),
-            _ => (PlannedAction.Refuse, "already signed (use --on-existing-signature replace or append)"),
+            _ => (PlannedAction.Refuse, "already signed (the policy for existing signatures is to fail; choose replace, append or skip)"),
         };
     }
 

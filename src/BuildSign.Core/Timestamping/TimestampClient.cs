@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using BuildSign.Core.Pipeline;
 using Polly;
 
 namespace BuildSign.Core.Timestamping;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using BuildSign.Core.Timestamping;
-using BuildSign.Core.Timestamping.Authority;
+using BuildSign.DevTools.Timestamping;
 
 namespace BuildSign.Core.Tests.Timestamping;
 

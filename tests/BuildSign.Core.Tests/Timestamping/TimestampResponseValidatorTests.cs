@@ -1,5 +1,5 @@
 using BuildSign.Core.Timestamping;
-using BuildSign.Core.Timestamping.Authority;
+using BuildSign.DevTools.Timestamping;
 using BuildSign.Testing;
 using Org.BouncyCastle.Security;
 using Org.BouncyCastle.Tsp;

@@ -71,9 +71,9 @@ public sealed class NuGetPackageFormat : IContainerFormat
             switch (action)
             {
                 case ExistingSignatureAction.Fail:
-                    throw new SigningException(sourcePath, "already signed (use --on-existing-signature replace)");
+                    throw new SigningException(sourcePath, "already signed (choose to replace the existing signature)");
                 case ExistingSignatureAction.Append:
-                    throw new SigningException(sourcePath, "a NuGet package holds one author signature: appending is not possible (use --on-existing-signature replace)");
+                    throw new SigningException(sourcePath, "a NuGet package holds one author signature: appending is not possible (replace it instead)");
                 case ExistingSignatureAction.Skip:
                     File.Copy(sourcePath, outputPath, overwrite: true);
                     return;

@@ -104,7 +104,7 @@ public sealed class SoftwareSigningKey : ISigningKey
         var certificates = CertificateFile.Load(certificatePath ?? path);
         if (certificates.Count == 0)
         {
-            throw new SigningException(path, "no certificate: give one with --certificate");
+            throw new SigningException(path, "no certificate: give the signer certificate file (PEM or DER) with the key");
         }
         foreach (var candidate in certificates)
         {

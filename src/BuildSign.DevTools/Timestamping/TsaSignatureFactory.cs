@@ -5,7 +5,10 @@ using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Asn1.X9;
 using Org.BouncyCastle.Crypto;
 
-namespace BuildSign.Core.Timestamping.Authority;
+using BuildSign.Core;
+using BuildSign.Core.Timestamping;
+
+namespace BuildSign.DevTools.Timestamping;
 
 /// <summary>
 /// Lets BouncyCastle's CMS generator sign with a .NET key (SHA-256 with RSA PKCS#1 v1.5 or ECDSA):

@@ -3,7 +3,12 @@ using System.Security.Cryptography.X509Certificates;
 using Net.Pkcs11Interop.Common;
 using Net.Pkcs11Interop.HighLevelAPI;
 
-namespace BuildSign.Core.Keys.Pkcs11.DevToken;
+using BuildSign.Core;
+using BuildSign.Core.Keys.Pkcs11;
+
+using Pkcs11Uri = BuildSign.Core.Keys.Pkcs11.Pkcs11Uri;
+
+namespace BuildSign.DevTools.Tokens;
 
 /// <summary>
 /// Creates the embedded development default: a SoftHSM2 token in a private folder, holding an

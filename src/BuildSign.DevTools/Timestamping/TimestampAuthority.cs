@@ -10,7 +10,10 @@ using Org.BouncyCastle.Utilities.Collections;
 using BcCertificate = Org.BouncyCastle.X509.X509Certificate;
 using BcBigInteger = Org.BouncyCastle.Math.BigInteger;
 
-namespace BuildSign.Core.Timestamping.Authority;
+using BuildSign.Core;
+using BuildSign.Core.Timestamping;
+
+namespace BuildSign.DevTools.Timestamping;
 
 /// <summary>
 /// A small RFC 3161 timestamp authority for development and tests: turns a TimeStampReq into a

@@ -1,4 +1,7 @@
-namespace BuildSign.Core.Keys.Pkcs11.DevToken;
+using BuildSign.Core;
+using BuildSign.Core.Keys.Pkcs11;
+
+namespace BuildSign.DevTools.Tokens;
 
 /// <summary>Writes files and folders only their owner may read (mode 0600 / 0700 on Unix).</summary>
 internal static class OwnerOnlyFile

@@ -1,4 +1,7 @@
-namespace BuildSign.Core.Timestamping.Authority;
+using BuildSign.Core;
+using BuildSign.Core.Timestamping;
+
+namespace BuildSign.DevTools.Timestamping;
 
 /// <summary>How a <see cref="TimestampAuthorityServer"/> listens, and the faults it injects for tests and benchmarks.</summary>
 public sealed record TimestampAuthorityServerOptions

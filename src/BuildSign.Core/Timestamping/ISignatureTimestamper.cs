@@ -1,4 +1,4 @@
-namespace BuildSign.Core.Pipeline;
+namespace BuildSign.Core.Timestamping;
 
 /// <summary>A timestamp token over a signature value, ready to go into an unsigned attribute.</summary>
 /// <param name="Token">The DER of the RFC 3161 TimeStampToken (a CMS ContentInfo).</param>

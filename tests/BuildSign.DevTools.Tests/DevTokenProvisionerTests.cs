@@ -1,15 +1,15 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using BuildSign.Core;
 using BuildSign.Core.Keys;
 using BuildSign.Core.Keys.Pkcs11;
-using BuildSign.Core.Keys.Pkcs11.DevToken;
+using BuildSign.DevTools.Tokens;
 using BuildSign.Testing;
 using Net.Pkcs11Interop.Common;
 using Pkcs11Uri = BuildSign.Core.Keys.Pkcs11.Pkcs11Uri;
 
-namespace BuildSign.Core.Tests.Keys;
+namespace BuildSign.DevTools.Tests;
 
-[Collection(SoftHsmCollection.Name)]
 public sealed class DevTokenProvisionerTests
 {
     [Fact]

@@ -1,7 +1,10 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace BuildSign.Core.Keys.Pkcs11.DevToken;
+using BuildSign.Core;
+using BuildSign.Core.Keys.Pkcs11;
+
+namespace BuildSign.DevTools.Tokens;
 
 /// <summary>
 /// A software root CA for development only: it issues the dev token's code-signing certificate so

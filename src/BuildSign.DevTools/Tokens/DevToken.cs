@@ -1,4 +1,7 @@
-namespace BuildSign.Core.Keys.Pkcs11.DevToken;
+using BuildSign.Core;
+using BuildSign.Core.Keys.Pkcs11;
+
+namespace BuildSign.DevTools.Tokens;
 
 /// <summary>The development token in a folder, ready to sign with.</summary>
 /// <param name="KeyString">The key string to sign with; it names the PIN file and the SoftHSM2 configuration, never the PIN.</param>

@@ -3,7 +3,10 @@ using System.Net;
 using System.Net.Sockets;
 using Polly;
 
-namespace BuildSign.Core.Timestamping.Authority;
+using BuildSign.Core;
+using BuildSign.Core.Timestamping;
+
+namespace BuildSign.DevTools.Timestamping;
 
 /// <summary>
 /// Serves a <see cref="TimestampAuthority"/> over HTTP on 127.0.0.1 (POST application/timestamp-query,
