@@ -3,15 +3,11 @@
 // signing with a key in a SoftHSM2 token through a timestamp authority on 127.0.0.1; every signed
 // file is checked with osslsigncode. Needs `npm run package` first (test.sh runs it).
 import assert = require('assert');
-import childProcess = require('child_process');
-import crypto = require('crypto');
 import fs = require('fs');
 import os = require('os');
 import path = require('path');
 import { LocalProcess, startListening } from './localProcess';
-import { TaskRun, azureTask, readTaskOutput } from './taskRun';
-
-const outFolder = path.join(azureTask, 'out');
+import { PackagedTask, agentEnvironment, assertVerifiedByOsslsigncode, dotnetEnvironment, run, sha256, summaryOf } from './packagedTask';
 
 interface DevToken {
     folder: string;
@@ -20,50 +16,22 @@ interface DevToken {
     root: string;
 }
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv, cwd?: string): { code: number; stdout: string; stderr: string } {
-    const result = childProcess.spawnSync(command, args, { env, cwd, encoding: 'utf8', timeout: 180000, maxBuffer: 32 * 1024 * 1024 });
-    return { code: result.status ?? -1, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
-}
-
-function sha256(file: string): string {
-    return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
-}
-
-/** osslsigncode's own verdict on a signed PE file: chain to the dev root, and a verified timestamp. */
-function assertVerifiedByOsslsigncode(file: string, token: DevToken): void {
-    const verify = run('osslsigncode', ['verify', '-CAfile', token.root, '-TSA-CAfile', token.root, '-in', file], process.env);
-    assert.strictEqual(verify.code, 0, `osslsigncode verify ${file}:\n${verify.stdout}${verify.stderr}`);
-    assert.match(verify.stdout, /^Signature verification: ok$/m);
-    assert.match(verify.stdout, /^Timestamp Server Signature verification: ok$/m);
-    assert.match(verify.stdout, /Subject: \/O=BuildSign development only\/CN=BuildSign Dev Signer/);
-    assert.match(verify.stdout, /^Number of verified signatures: 1$/m);
-}
+const devSigner = /Subject: \/O=BuildSign development only\/CN=BuildSign Dev Signer/;
 
 describe('BuildSign@1 end to end: the packaged task, real CLI, SoftHSM2 key, local TSA, osslsigncode', function () {
     this.timeout(300000);
     let temp: string;
-    let extension: string;
-    let cli: string;
+    let task: PackagedTask;
     let token: DevToken;
     let tsa: LocalProcess;
-    let dotnetEnvironment: NodeJS.ProcessEnv;
+    let dotnet: NodeJS.ProcessEnv;
 
     before(async function () {
-        const vsix = fs.readdirSync(outFolder).filter(name => name.endsWith('.vsix'));
-        assert.strictEqual(vsix.length, 1, 'expected one .vsix in azure-task/out: run `npm run package` first');
         temp = fs.mkdtempSync(path.join(os.tmpdir(), 'buildsign-azure-e2e-'));
-        extension = path.join(temp, 'extension');
-        const unzip = run('unzip', ['-q', path.join(outFolder, vsix[0]), '-d', extension], process.env);
-        assert.strictEqual(unzip.code, 0, unzip.stderr);
-        cli = path.join(extension, 'BuildSignV1', 'cli', 'buildsign.dll');
-        dotnetEnvironment = {
-            ...process.env,
-            DOTNET_CLI_HOME: path.join(temp, 'dotnet-home'),
-            DOTNET_NOLOGO: '1',
-            DOTNET_CLI_TELEMETRY_OPTOUT: '1',
-        };
+        task = new PackagedTask(path.join(temp, 'extension'));
+        dotnet = dotnetEnvironment(temp);
         const folder = path.join(temp, 'hsm');
-        const init = run('dotnet', [cli, 'dev', 'init', '--dir', folder], dotnetEnvironment);
+        const init = run('dotnet', [task.cli, 'dev', 'init', '--dir', folder], dotnet);
         assert.strictEqual(init.code, 0, init.stdout + init.stderr);
         const keyLine = /key string:\s+(\S+)/.exec(init.stdout);
         assert.ok(keyLine, init.stdout);
@@ -75,7 +43,7 @@ describe('BuildSign@1 end to end: the packaged task, real CLI, SoftHSM2 key, loc
             root: path.join(folder, 'dev-root.pem'),
         };
         assert.ok(!token.keyWithoutPin.includes('pin-source'), token.keyWithoutPin);
-        tsa = await startListening('dotnet', [cli, 'tsa', 'serve', '--cert', path.join(folder, 'dev-tsa.pem'), '--key', path.join(folder, 'dev-tsa-key.pem'), '--port', '0'], dotnetEnvironment);
+        tsa = await startListening('dotnet', [task.cli, 'tsa', 'serve', '--cert', path.join(folder, 'dev-tsa.pem'), '--key', path.join(folder, 'dev-tsa-key.pem'), '--port', '0'], dotnet);
     });
 
     after(async function () {
@@ -84,42 +52,6 @@ describe('BuildSign@1 end to end: the packaged task, real CLI, SoftHSM2 key, loc
             fs.rmSync(temp, { recursive: true, force: true });
         }
     });
-
-    /** Places two unsigned .NET assemblies (PE files) from the shipped CLI under a folder. */
-    function unsignedPeFiles(folder: string): string[] {
-        fs.mkdirSync(folder, { recursive: true });
-        return ['buildsign.dll', 'BuildSign.Core.dll'].map((name, index) => {
-            const target = path.join(folder, index === 0 ? 'App.dll' : 'App.Core.dll');
-            fs.copyFileSync(path.join(path.dirname(cli), name), target);
-            return target;
-        });
-    }
-
-    /** What an agent passes a Node task: the machine's environment without inputs, plus the job's. */
-    function agentEnvironment(job: Record<string, string>): NodeJS.ProcessEnv {
-        const environment: NodeJS.ProcessEnv = {};
-        for (const [name, value] of Object.entries(dotnetEnvironment)) {
-            if (!/^(INPUT|ENDPOINT|SECRET|SYSTEM|AGENT|BUILD|RELEASE)_/.test(name) && !name.startsWith('BUILDSIGN_')) {
-                environment[name] = value;
-            }
-        }
-        const agentTemp = path.join(temp, 'agent-temp');
-        fs.mkdirSync(agentTemp, { recursive: true });
-        return {
-            ...environment,
-            AGENT_TEMPDIRECTORY: agentTemp,
-            AGENT_NAME: 'Linux agent 1',
-            AGENT_OS: 'Linux',
-            AGENT_VERSION: '4.266.2',
-            SYSTEM_COLLECTIONURI: 'https://dev.azure.com/contoso/',
-            SYSTEM_TEAMPROJECT: 'App',
-            SYSTEM_TEAMPROJECTID: '6f1e3c2a-0000-4000-8000-000000000001',
-            SYSTEM_JOBID: '12f1170f-54f2-53f3-20dd-22fc7dff55f9',
-            ENDPOINT_URL_SYSTEMVSSCONNECTION: 'https://dev.azure.com/contoso/',
-            ENDPOINT_AUTH_SYSTEMVSSCONNECTION: JSON.stringify({ parameters: { AccessToken: 'job-access-token' }, scheme: 'OAuth' }),
-            ...job,
-        };
-    }
 
     function commonInputs(files: string, workingDirectory: string): Record<string, string> {
         return {
@@ -140,22 +72,10 @@ describe('BuildSign@1 end to end: the packaged task, real CLI, SoftHSM2 key, loc
         };
     }
 
-    function runHandler(environment: NodeJS.ProcessEnv, cwd: string): TaskRun {
-        const result = run(process.execPath, [path.join(extension, 'BuildSignV1', 'dist', 'main.js')], environment, cwd);
-        assert.strictEqual(result.code, 0, result.stderr);
-        return readTaskOutput(result.stdout);
-    }
-
-    function summaryOf(taskRun: TaskRun): string {
-        const upload = taskRun.commands.find(c => c.command === 'task.uploadsummary');
-        assert.ok(upload, 'no summary uploaded');
-        return fs.readFileSync(upload.message, 'utf8');
-    }
-
     it('signs a YAML build\'s files with the HSM key; osslsigncode verifies them', function () {
         const sources = path.join(temp, 'build', 's');
-        const files = unsignedPeFiles(path.join(sources, 'bin', 'Release'));
-        const taskRun = runHandler(agentEnvironment({
+        const files = task.unsignedPeFiles(path.join(sources, 'bin', 'Release'));
+        const taskRun = task.runHandler(agentEnvironment(dotnet, path.join(temp, 'agent-temp'), {
             ...commonInputs('bin/Release/*.dll', sources),
             SYSTEM_HOSTTYPE: 'build',
             SYSTEM_DEFAULTWORKINGDIRECTORY: sources,
@@ -183,17 +103,17 @@ describe('BuildSign@1 end to end: the packaged task, real CLI, SoftHSM2 key, loc
         assert.deepStrictEqual(progress, [0, 10, 20, 90, 100]);
         assert.match(summaryOf(taskRun), /\| bin\/Release\/App\.dll \| signed \| pe \| sha256 \| 20\d\d-/);
         for (const file of files) {
-            assertVerifiedByOsslsigncode(file, token);
+            assertVerifiedByOsslsigncode(file, token.root, token.root, devSigner);
         }
     });
 
     it('signs a classic release\'s downloaded artifacts from System.DefaultWorkingDirectory and reports a bad file', function () {
         const artifacts = path.join(temp, 'release', 'a');
-        const [app] = unsignedPeFiles(path.join(artifacts, 'drop', 'bin'));
+        const [app] = task.unsignedPeFiles(path.join(artifacts, 'drop', 'bin'));
         const broken = path.join(artifacts, 'drop', 'bin', 'Broken.dll');
         fs.writeFileSync(broken, 'this is not a PE file\n');
         const brokenBefore = sha256(broken);
-        const taskRun = runHandler(agentEnvironment({
+        const taskRun = task.runHandler(agentEnvironment(dotnet, path.join(temp, 'agent-temp'), {
             ...commonInputs('drop/**/App*.dll\ndrop/**/Broken.dll', artifacts),
             SYSTEM_HOSTTYPE: 'release',
             SYSTEM_DEFAULTWORKINGDIRECTORY: artifacts,
@@ -217,7 +137,7 @@ describe('BuildSign@1 end to end: the packaged task, real CLI, SoftHSM2 key, loc
         assert.strictEqual(taskRun.outputs['BuildSign.FailedCount'], '1');
         assert.match(taskRun.started[0], / --run-context hostType=release --run-context job=\S+ --run-context agent=Linux agent 1 --run-context pipeline=ship-app --run-context pipelineId=5 --run-context run=31 --run-context runName=Release-31 --run-context environment=Sign --run-context attempt=1 --run-context requestedFor=Release Manager --run-context artifactBuild=4711 /);
         assert.strictEqual(sha256(broken), brokenBefore, 'the failed file changed');
-        assertVerifiedByOsslsigncode(app, token);
-        assertVerifiedByOsslsigncode(path.join(path.dirname(app), 'App.Core.dll'), token);
+        assertVerifiedByOsslsigncode(app, token.root, token.root, devSigner);
+        assertVerifiedByOsslsigncode(path.join(path.dirname(app), 'App.Core.dll'), token.root, token.root, devSigner);
     });
 });
