@@ -83,8 +83,7 @@ export function agentEnvironment(base: NodeJS.ProcessEnv, agentTemp: string, job
         SYSTEM_TEAMPROJECT: 'App',
         SYSTEM_TEAMPROJECTID: '6f1e3c2a-0000-4000-8000-000000000001',
         SYSTEM_JOBID: '12f1170f-54f2-53f3-20dd-22fc7dff55f9',
-        ENDPOINT_URL_SYSTEMVSSCONNECTION: 'https://dev.azure.com/contoso/',
-        ENDPOINT_AUTH_SYSTEMVSSCONNECTION: JSON.stringify({ parameters: { AccessToken: 'job-access-token' }, scheme: 'OAuth' }),
+        ...endpointVariables('SYSTEMVSSCONNECTION', 'https://dev.azure.com/contoso/', 'OAuth', { AccessToken: 'job-access-token' }),
         ...job,
     };
 }
@@ -104,4 +103,17 @@ export function summaryOf(taskRun: TaskRun): string {
     const upload = taskRun.commands.find(c => c.command === 'task.uploadsummary');
     assert.ok(upload, 'no summary uploaded');
     return fs.readFileSync(upload.message, 'utf8');
+}
+
+/** A service endpoint as the agent hands it to a task: URL, authorization, scheme and each parameter. */
+export function endpointVariables(id: string, url: string, scheme: string, parameters: Record<string, string>): Record<string, string> {
+    const variables: Record<string, string> = {
+        [`ENDPOINT_URL_${id}`]: url,
+        [`ENDPOINT_AUTH_${id}`]: JSON.stringify({ parameters, scheme }),
+        [`ENDPOINT_AUTH_SCHEME_${id}`]: scheme,
+    };
+    for (const [name, value] of Object.entries(parameters)) {
+        variables[`ENDPOINT_AUTH_PARAMETER_${id}_${name.toUpperCase()}`] = value;
+    }
+    return variables;
 }
