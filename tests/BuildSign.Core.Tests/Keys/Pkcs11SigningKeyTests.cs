@@ -155,7 +155,7 @@ public sealed class Pkcs11SigningKeyTests(ITestOutputHelper output)
     {
         var error = await Assert.ThrowsAsync<SigningException>(() => Open(Token.KeyString("rsa", "env:BUILDSIGN_TEST_NO_SUCH_PIN")));
 
-        Assert.Equal("the PIN environment variable BUILDSIGN_TEST_NO_SUCH_PIN is not set", error.Message);
+        Assert.Equal("the PIN environment variable named by pin-source=env: is not set", error.Message);
     }
 
     [Fact]
