@@ -15,8 +15,13 @@ command -v openssl >/dev/null || need_packages+=(openssl)
 # The Windows API check: Wine's WinVerifyTrust/CryptMsg run a small mingw-w64 program (tests/BuildSign.Testing/WinVerify).
 [ -x /usr/lib/wine/wine64 ] || need_packages+=(wine64)
 command -v x86_64-w64-mingw32-gcc >/dev/null || need_packages+=(gcc-mingw-w64-x86-64)
-# The Azure DevOps extension (azure-task/): node and npm build and test it; unzip reads the .vsix.
+# The signing service's tests: ClamAV as the scan hook (clamscan, sigtool), PostgreSQL for several instances.
+command -v clamscan >/dev/null && command -v sigtool >/dev/null || need_packages+=(clamav)
+ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need_packages+=(postgresql)
+# The container tests check archives with readers BuildSign did not write: unzip and Python's zipfile.
 command -v unzip >/dev/null || need_packages+=(unzip)
+command -v python3 >/dev/null || need_packages+=(python3)
+# The Azure DevOps extension (azure-task/): node and npm build and test it; unzip (above) reads the .vsix.
 command -v node >/dev/null || need_packages+=(nodejs)
 command -v npm >/dev/null || need_packages+=(npm)
 

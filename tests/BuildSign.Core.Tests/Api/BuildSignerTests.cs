@@ -189,7 +189,7 @@ public sealed class BuildSignerTests(NuGetFixture nuget) : IDisposable
         Assert.Equal("signed", document.RootElement.GetProperty("files")[0].GetProperty("status").GetString());
         Assert.Equal("software", document.RootElement.GetProperty("keyProtection").GetString());
         Assert.Equal(1, document.RootElement.GetProperty("signed").GetInt32());
-        Assert.Equal(result.Files, ResultJson.DeserializeSignResult(json)!.Files);
+        Assert.Equal(json, ResultJson.Serialize(ResultJson.DeserializeSignResult(json)!));
     }
 
     [Fact]
