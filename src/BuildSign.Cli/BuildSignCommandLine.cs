@@ -14,6 +14,9 @@ internal static class BuildSignCommandLine
         KeysCommand.Create(),
         DevCommand.Create(),
         TsaCommand.Create(),
+        AttestationCommand.Create(),
+        AuditCommand.Create(),
+        ServiceCommand.Create(),
     };
 
     /// <summary>

@@ -34,8 +34,22 @@ public static class WellKnownOids
     /// <summary>Nested Authenticode signature unsigned attribute.</summary>
     public const string NestedSignature = "1.3.6.1.4.1.311.2.4.1";
     /// <summary>
-    /// BuildSign key-protection statement, a signed attribute whose value is a UTF8String
-    /// (hardware-local, signing-service or software). A UUID-derived OID under 2.25 (ITU-T X.667).
+    /// BuildSign's own OID arc, minted from the GUID c58b5dd5-2099-4c40-b698-bcc02a19d65a under
+    /// Microsoft's branch for GUID-based customer OIDs (1.2.840.113556.1.8000.2554), split into
+    /// 16- and 24-bit arcs as that scheme does: every arc stays below 2^28 (docs/oids.md).
     /// </summary>
-    public const string KeyProtectionAttribute = "2.25.45809641269074239280330955533153287741";
+    public const string BuildSignArc = "1.2.840.113556.1.8000.2554.50571.24021.8345.19520.46744.12369962.1693274";
+
+    /// <summary>
+    /// BuildSign key-protection statement (arc 1 under <see cref="BuildSignArc"/>), a signed
+    /// attribute whose value is a UTF8String (hardware-local, signing-service or software).
+    /// </summary>
+    public const string KeyProtectionAttribute = BuildSignArc + ".1";
+
+    /// <summary>
+    /// The key-protection attribute's OID before 2026-12: a UUID under 2.25 whose last arc is far
+    /// above 32 bits. Windows' and Wine's decoders truncate it and then reject the whole signature,
+    /// so it is never written again; <c>verify</c> still reads it from older signatures.
+    /// </summary>
+    public const string LegacyKeyProtectionAttribute = "2.25.45809641269074239280330955533153287741";
 }

@@ -38,8 +38,21 @@ public sealed record SigningInput
     /// <summary>Whether to add an ESS signing-certificate-v2 attribute naming the signer certificate.</summary>
     public bool IncludeSigningCertificateV2 { get; init; }
 
+    /// <summary>
+    /// Whether the SignerInfo names its certificate by subject key identifier (SignerInfo and
+    /// SignedData version 3, as NuGet's own signer writes) instead of issuer and serial number.
+    /// </summary>
+    public bool IdentifySignerByKeyIdentifier { get; init; }
+
     /// <summary>The unsigned attribute OID a timestamp token goes under for this format.</summary>
     public required string TimestampAttribute { get; init; }
+
+    /// <summary>
+    /// What the user should know about this file's signature although it is made (a script whose
+    /// text Windows may read differently, for one): reasons without the file name, which the
+    /// pipeline adds to the file's result.
+    /// </summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
 
     /// <summary>Format-private state carried from preparing to embedding, so a file is parsed once.</summary>
     public object? State { get; init; }

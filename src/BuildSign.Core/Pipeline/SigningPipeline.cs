@@ -7,6 +7,7 @@ using BuildSign.Core.Formats.Containers;
 using BuildSign.Core.Formats.Detached;
 using BuildSign.Core.Keys;
 using BuildSign.Core.Timestamping;
+using BuildSign.Core.Pipeline.Containers;
 
 namespace BuildSign.Core.Pipeline;
 
@@ -307,6 +308,7 @@ public sealed class SigningPipeline
             CertificateThumbprint = job.Done ? _key.Certificate.GetCertHashString(HashAlgorithmName.SHA256) : null,
             TimestampTime = job.Done ? job.Timestamp?.Time : null,
             KeyProtection = job.Done ? _key.Protection : null,
+            Warnings = job.Input?.Warnings ?? [],
             Error = file.Action == PlannedAction.Refuse || file.Action == PlannedAction.Skip ? file.Reason : job.Error,
             Detail = job.Detail ?? file.Detail,
             Round = file.Round,

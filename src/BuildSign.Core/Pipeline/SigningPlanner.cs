@@ -2,6 +2,7 @@ using BuildSign.Core.Files;
 using System.Security.Cryptography.X509Certificates;
 using BuildSign.Core.Formats;
 using BuildSign.Core.Formats.Containers;
+using BuildSign.Core.Pipeline.Containers;
 
 namespace BuildSign.Core.Pipeline;
 

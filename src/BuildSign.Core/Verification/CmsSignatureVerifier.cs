@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using BuildSign.Core.Certificates;
 using BuildSign.Core.Keys;
-using BuildSign.Core.Verification;
 using BuildSign.Core.Cms;
 
 namespace BuildSign.Core.Verification;
@@ -46,22 +45,27 @@ public static class CmsSignatureVerifier
             return Failed("the signer certificate is not in the signature");
         }
         var digest = DigestAlgorithms.FromOid(cms.DigestAlgorithmOid);
-        if (digest is null)
-        {
-            problems.Add($"unsupported digest algorithm {cms.DigestAlgorithmOid}");
-        }
 
         CheckSignedAttributes(cms, expectedMessageDigest, problems);
-        if (digest is { } algorithm && !cms.IsSignedBy(signer, algorithm))
+        if (SignerSignatureCheck.FindProblem(signer, cms) is { } signatureProblem)
         {
-            problems.Add("the signature does not match the signer certificate's key");
+            problems.Add(signatureProblem);
         }
 
         var timestamp = SignatureTimestampVerifier.Verify(cms, options, problems);
-        var chainProblem = CertificateChainValidator.Validate(signer, cms.Certificates, options.TrustedCertificates, CertificateChainValidator.CodeSigning, timestamp?.UtcDateTime ?? DateTime.UtcNow);
-        if (chainProblem is not null)
+        if (!options.IntegrityOnly)
         {
-            problems.Add(chainProblem);
+            // Only a timestamp that verified completely, its TSA chained to a timestamping anchor,
+            // may vouch that the signer's certificate was valid when it signed.
+            var now = options.TimeProvider.GetUtcNow().UtcDateTime;
+            var checkAt = timestamp is { IsValid: true, Time: { } time } ? time.UtcDateTime : now;
+            var chainProblem = CertificateChainValidator.Validate(signer, cms.Certificates, options.TrustedCertificates, CertificateChainValidator.CodeSigning, checkAt);
+            if (chainProblem is not null)
+            {
+                problems.Add(timestamp is { IsValid: false }
+                    ? $"{chainProblem} (checked at the current time, because the timestamp is not trusted)"
+                    : chainProblem);
+            }
         }
 
         var protection = ReadKeyProtection(cms);
@@ -76,7 +80,7 @@ public static class CmsSignatureVerifier
             CertificateThumbprint = signer.GetCertHashString(HashAlgorithmName.SHA256),
             Digest = digest ?? DigestAlgorithm.Sha256,
             KeyProtection = protection,
-            TimestampTime = timestamp,
+            TimestampTime = timestamp?.Time,
             Problems = problems,
         };
     }
@@ -85,16 +89,15 @@ public static class CmsSignatureVerifier
     {
         if (cms.SignedAttributesDer.IsEmpty)
         {
-            problems.Add("the signature has no signed attributes");
-            return;
+            return; // reported by the signature check
         }
-        if (cms.SignedAttribute(WellKnownOids.ContentTypeAttribute) is not { } contentType ||
-            new AsnReader(contentType, AsnEncodingRules.DER).ReadObjectIdentifier() != cms.ContentType)
+        if (cms.SignedAttribute(WellKnownOids.ContentTypeAttribute) is not { } contentType || DerValue.ReadSingle(contentType, r => r.ReadObjectIdentifier()) != cms.ContentType)
         {
             problems.Add("the contentType attribute does not match the content");
         }
         if (cms.SignedAttribute(WellKnownOids.MessageDigestAttribute) is not { } messageDigest ||
-            !new AsnReader(messageDigest, AsnEncodingRules.DER).ReadOctetString().AsSpan().SequenceEqual(expectedMessageDigest))
+            DerValue.ReadSingle(messageDigest, r => r.ReadOctetString()) is not { } stated ||
+            !stated.AsSpan().SequenceEqual(expectedMessageDigest))
         {
             problems.Add("digest mismatch: the content was changed after signing");
         }
@@ -102,7 +105,7 @@ public static class CmsSignatureVerifier
 
     private static KeyProtection? ReadKeyProtection(CmsSignature cms)
     {
-        if (cms.SignedAttribute(WellKnownOids.KeyProtectionAttribute) is not { } value)
+        if ((cms.SignedAttribute(WellKnownOids.KeyProtectionAttribute) ?? cms.SignedAttribute(WellKnownOids.LegacyKeyProtectionAttribute)) is not { } value)
         {
             return null;
         }

@@ -7,19 +7,24 @@ namespace BuildSign.Core.Verification;
 /// <summary>Finds and checks the RFC 3161 timestamp token of a signature, under either attribute OID.</summary>
 internal static class SignatureTimestampVerifier
 {
-    /// <summary>Returns the timestamp time, or null when there is none; adds problems found.</summary>
-    public static DateTimeOffset? Verify(CmsSignature cms, VerificationOptions options, List<string> problems)
+    /// <summary>Returns the token's verification, or null when there is none; adds problems found.</summary>
+    public static TimestampVerification? Verify(CmsSignature cms, VerificationOptions options, List<string> problems)
     {
-        var token = cms.UnsignedValues(WellKnownOids.AuthenticodeRfc3161Timestamp)
+        var tokens = cms.UnsignedValues(WellKnownOids.AuthenticodeRfc3161Timestamp)
             .Concat(cms.UnsignedValues(WellKnownOids.SignatureTimeStampToken))
-            .Select(v => (ReadOnlyMemory<byte>?)v)
-            .FirstOrDefault();
-        if (token is null)
+            .ToList();
+        if (tokens.Count == 0)
         {
             return null;
         }
-        var verification = TimestampTokenVerifier.Verify(token.Value, cms.SignatureValue.Span, options.TrustedCertificates);
+        if (tokens.Count > 1)
+        {
+            // Which time would count? Signers write one; two is tampering or a broken signer.
+            problems.Add("timestamp: the signature carries more than one timestamp token");
+            return new TimestampVerification(null, null, ["more than one timestamp token"]);
+        }
+        var verification = TimestampTokenVerifier.Verify(tokens[0], cms.SignatureValue.Span, options.IntegrityOnly ? null : options.TrustedTimestampCertificates);
         problems.AddRange(verification.Problems.Select(p => $"timestamp: {p}"));
-        return verification.Time;
+        return verification;
     }
 }

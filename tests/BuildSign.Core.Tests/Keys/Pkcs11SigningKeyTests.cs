@@ -81,7 +81,7 @@ public sealed class Pkcs11SigningKeyTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Each_signature_is_reported_once_as_soon_as_it_exists_within_the_one_batch()
+    public async Task Each_signature_of_a_batch_is_reported_exactly_once_to_the_callback_and_matches_the_result()
     {
         await using var key = await Open(Token.EcdsaKeyString);
         var digests = Enumerable.Range(0, 100).Select(i => SHA256.HashData(BitConverter.GetBytes(i + 1000))).ToList();

@@ -4,16 +4,19 @@ using System.Text;
 namespace BuildSign.Core.Formats.Zip;
 
 /// <summary>
-/// A small entry written uncompressed (method 0, no data descriptor, no extra field), with a
-/// fixed modification time so that writing it is deterministic. Used to add signature files.
+/// A small entry written uncompressed (method 0, no data descriptor, no extra field). Its
+/// modification time is given, or fixed (1980-01-01) so that writing it is deterministic. Used to
+/// add signature files.
 /// </summary>
 public sealed class ZipStoredEntry
 {
     private const int LocalHeaderFixedLength = 30;
     private const ushort Version20 = 20;
     // 1980-01-01 00:00:00, the MS-DOS epoch: a fixed time keeps signed outputs reproducible.
-    private const ushort DosDate = (0 << 9) | (1 << 5) | 1;
-    private const ushort DosTime = 0;
+    private const ushort EpochDosDate = (0 << 9) | (1 << 5) | 1;
+
+    private readonly ushort _dosDate = EpochDosDate;
+    private readonly ushort _dosTime;
 
     private const ushort Utf8NameFlag = 0x0800;
 
@@ -27,9 +30,17 @@ public sealed class ZipStoredEntry
     /// of UTF-8, the data under 4 GiB. A name beyond ASCII is written as UTF-8 with the language
     /// encoding flag (APPNOTE 4.4.4 bit 11), as every current reader expects.
     /// </summary>
-    public ZipStoredEntry(string name, ReadOnlyMemory<byte> data)
+    /// <param name="name">The entry name.</param>
+    /// <param name="data">The entry's bytes.</param>
+    /// <param name="modified">The modification time to record (MS-DOS form: local fields, 2-second steps, 1980–2107); the 1980 epoch when null.</param>
+    public ZipStoredEntry(string name, ReadOnlyMemory<byte> data, DateTime? modified = null)
     {
         ArgumentNullException.ThrowIfNull(name);
+        if (modified is { Year: >= 1980 and <= 2107 } time)
+        {
+            _dosDate = (ushort)(((time.Year - 1980) << 9) | (time.Month << 5) | time.Day);
+            _dosTime = (ushort)((time.Hour << 11) | (time.Minute << 5) | (time.Second / 2));
+        }
         if (ZipEntryNameRules.FindProblem(name) is { } problem)
         {
             throw new ArgumentException(problem, nameof(name));
@@ -59,8 +70,8 @@ public sealed class ZipStoredEntry
         BinaryPrimitives.WriteUInt16LittleEndian(span[4..], Version20);
         BinaryPrimitives.WriteUInt16LittleEndian(span[6..], _flags);
         BinaryPrimitives.WriteUInt16LittleEndian(span[8..], 0); // stored
-        BinaryPrimitives.WriteUInt16LittleEndian(span[10..], DosTime);
-        BinaryPrimitives.WriteUInt16LittleEndian(span[12..], DosDate);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[10..], _dosTime);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[12..], _dosDate);
         BinaryPrimitives.WriteUInt32LittleEndian(span[14..], _crc);
         BinaryPrimitives.WriteUInt32LittleEndian(span[18..], (uint)_data.Length);
         BinaryPrimitives.WriteUInt32LittleEndian(span[22..], (uint)_data.Length);
@@ -85,8 +96,8 @@ public sealed class ZipStoredEntry
         BinaryPrimitives.WriteUInt16LittleEndian(span[6..], Version20);
         BinaryPrimitives.WriteUInt16LittleEndian(span[8..], _flags);
         BinaryPrimitives.WriteUInt16LittleEndian(span[10..], 0);
-        BinaryPrimitives.WriteUInt16LittleEndian(span[12..], DosTime);
-        BinaryPrimitives.WriteUInt16LittleEndian(span[14..], DosDate);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[12..], _dosTime);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[14..], _dosDate);
         BinaryPrimitives.WriteUInt32LittleEndian(span[16..], _crc);
         BinaryPrimitives.WriteUInt32LittleEndian(span[20..], (uint)_data.Length);
         BinaryPrimitives.WriteUInt32LittleEndian(span[24..], (uint)_data.Length);

@@ -2,8 +2,10 @@ using System.Collections.Concurrent;
 using System.Text;
 using BuildSign.Core.Formats.Zip;
 using BuildSign.Core.Pipeline;
+using BuildSign.Core.Formats;
+using BuildSign.Core.Formats.Containers;
 
-namespace BuildSign.Core.Formats.Containers;
+namespace BuildSign.Core.Pipeline.Containers;
 
 /// <summary>
 /// Plans the inside of containers for a recursive run: every entry that a (non-fallback) format
