@@ -23,6 +23,12 @@ public sealed class ServiceFixture : IAsyncLifetime
 
     public TempDirectory Data { get; } = new("buildsign-service");
 
+    /// <summary>A ClamAV database (made by sigtool) that knows one file: <see cref="MalwareSample"/>.</summary>
+    public TempDirectory Scanner { get; } = new("buildsign-clamav");
+
+    /// <summary>Content the scan hook refuses.</summary>
+    public static byte[] MalwareSample => "BUILDSIGN-TEST-MALWARE-SAMPLE"u8.ToArray();
+
     public LocalOidcIssuer Issuer { get; private set; } = null!;
 
     public ServiceProcess Service { get; private set; } = null!;
@@ -41,6 +47,10 @@ public sealed class ServiceFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Issuer = await LocalOidcIssuer.StartAsync();
+        File.WriteAllBytes(Scanner.File("sample.bin"), MalwareSample);
+        var database = ExternalTool.Run("sigtool", "--md5", Scanner.File("sample.bin"));
+        Assert.True(database.ExitCode == 0, database.Output);
+        File.WriteAllText(Scanner.File("buildsign-test.hdb"), database.StandardOutput);
         var init = ExternalTool.Run("dotnet", [ServiceProcess.ServerDll, "init", "--data", Data.Path], new Dictionary<string, string?> { ["DOTNET_NOLOGO"] = "1" });
         Assert.True(init.ExitCode == 0, init.Output);
         _seen.Enqueue(init.Output);
@@ -59,6 +69,11 @@ public sealed class ServiceFixture : IAsyncLifetime
         ["BUILDSIGN_SERVER_OidcIssuers__1__Issuer"] = Issuer.AzureDevOps,
         ["BUILDSIGN_SERVER_OidcIssuers__1__Audience"] = "buildsign-test",
         ["BUILDSIGN_SERVER_Limits__FailedAuthenticationsPerMinute"] = "100000",
+        ["BUILDSIGN_SERVER_ScanCommand"] = "clamscan",
+        ["BUILDSIGN_SERVER_ScanArguments__0"] = "--no-summary",
+        ["BUILDSIGN_SERVER_ScanArguments__1"] = "-d",
+        ["BUILDSIGN_SERVER_ScanArguments__2"] = Scanner.File("buildsign-test.hdb"),
+        ["BUILDSIGN_SERVER_ScanArguments__3"] = "{file}",
     };
 
     public HttpClient CreateHttpClient(Uri baseAddress)
@@ -173,6 +188,7 @@ public sealed class ServiceFixture : IAsyncLifetime
         Service?.Dispose();
         if (Issuer is not null) await Issuer.DisposeAsync();
         Data.Dispose();
+        Scanner.Dispose();
     }
 
     private static JsonNode? ParseOrText(string content)

@@ -7,6 +7,7 @@ using BuildSign.Core.Formats.Containers;
 using BuildSign.Core.Formats.Detached;
 using BuildSign.Core.Keys;
 using BuildSign.Core.Timestamping;
+using BuildSign.Core.Pipeline.Containers;
 
 namespace BuildSign.Core.Pipeline;
 

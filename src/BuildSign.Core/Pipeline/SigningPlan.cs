@@ -1,4 +1,5 @@
 using BuildSign.Core.Formats.Containers;
+using BuildSign.Core.Pipeline.Containers;
 
 namespace BuildSign.Core.Pipeline;
 

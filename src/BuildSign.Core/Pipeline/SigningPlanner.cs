@@ -2,6 +2,7 @@ using BuildSign.Core.Files;
 using System.Security.Cryptography.X509Certificates;
 using BuildSign.Core.Formats;
 using BuildSign.Core.Formats.Containers;
+using BuildSign.Core.Pipeline.Containers;
 
 namespace BuildSign.Core.Pipeline;
 
@@ -102,7 +103,7 @@ public sealed class SigningPlanner
         }
 
         var signaturePath = format.GetSignaturePath(file.Path);
-        var (action, reason) = Decide(format, inspection, options.OnExistingSignature, options.SignerCertificate);
+        var (action, reason) = await AppendTargetCheck.ApplyAsync(format, file.Path, Decide(format, inspection, options.OnExistingSignature, options.SignerCertificate), cancellationToken).ConfigureAwait(false);
         if (action != PlannedAction.Refuse && action != PlannedAction.Skip && signaturePath != file.Path
             && FileKinds.OfLinkItself(signaturePath) is var kind and not (FileKind.Missing or FileKind.Regular))
         {

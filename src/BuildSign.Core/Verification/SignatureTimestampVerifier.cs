@@ -23,7 +23,7 @@ internal static class SignatureTimestampVerifier
             problems.Add("timestamp: the signature carries more than one timestamp token");
             return new TimestampVerification(null, null, ["more than one timestamp token"]);
         }
-        var verification = TimestampTokenVerifier.Verify(tokens[0], cms.SignatureValue.Span, options);
+        var verification = TimestampTokenVerifier.Verify(tokens[0], cms.SignatureValue.Span, options.IntegrityOnly ? null : options.TrustedTimestampCertificates);
         problems.AddRange(verification.Problems.Select(p => $"timestamp: {p}"));
         return verification;
     }

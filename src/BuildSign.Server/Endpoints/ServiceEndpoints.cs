@@ -7,11 +7,12 @@ namespace BuildSign.Server.Endpoints;
 /// <summary>Unauthenticated endpoints: health, readiness and the service's attestation certificate.</summary>
 public static class ServiceEndpoints
 {
-    /// <summary>Maps /healthz, /readyz and /v1/service/attestation-certificate.</summary>
+    /// <summary>Maps /healthz, /readyz, /metrics and /v1/service/attestation-certificate.</summary>
     public static void Map(WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapGet("/healthz", () => Results.Json(new HealthResponse("ok"))).WithName("Health").Produces<HealthResponse>();
+        app.MapGet("/metrics", (ServiceMetrics metrics) => Results.Text(metrics.Render(), "text/plain; version=0.0.4")).WithName("Metrics").Produces<string>(200, "text/plain");
         app.MapGet("/readyz", ReadyAsync).WithName("Ready").Produces<HealthResponse>().Produces<HealthResponse>(503);
         app.MapGet("/v1/service/attestation-certificate", (ServiceKeyring keyring) => Results.Text(keyring.AttestationCertificate.ExportCertificatePem() + "\n", "application/x-pem-file"))
             .WithName("AttestationCertificate").Produces<string>(200, "application/x-pem-file");

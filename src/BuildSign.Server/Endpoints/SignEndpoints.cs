@@ -33,7 +33,7 @@ public static class SignEndpoints
             .Accepts<Stream>("application/octet-stream").Produces<SignFileResponse>().Produces<ErrorResponse>(404).Produces<ErrorResponse>(422);
     }
 
-    private static async Task<IResult> SignAsync(string keyId, HttpContext context, IServiceStore store, ServiceKeyring keyring, AuditLog audit, IOptions<ServiceOptions> options, TimeProvider time)
+    private static async Task<IResult> SignAsync(string keyId, HttpContext context, IServiceStore store, ServiceKeyring keyring, AuditLog audit, IOptions<ServiceOptions> options, TimeProvider time, ServiceMetrics metrics)
     {
         var caller = context.Caller();
         var (key, error) = await KeyEndpoints.VisibleKeyAsync(keyId, caller, store, context.RequestAborted);
@@ -74,6 +74,7 @@ public static class SignEndpoints
 
         var algorithm = VaultKeyTypes.Parse(key.Algorithm)!.Value.Algorithm();
         var signatures = await keyring.SignAsync(key.Pkcs11Id, algorithm, [.. items!.Select(i => (i.Algorithm, i.Digest))], context.RequestAborted);
+        metrics.SignRequest(raw.Length, signatures.Length);
         var responseJson = JsonSerializer.Serialize(new SignResponse([.. signatures.Select(Convert.ToBase64String)]), Web);
         var auditEvent = new AuditEvent { Action = "sign", Result = "ok", Subscriber = key.SubscriberId, Key = key.Id, Credential = caller.Credential, Ci = ci, Digests = audited, Client = context.ClientAddress() };
         if (idempotencyKey.Length > 0)

@@ -11,7 +11,7 @@ public static class ServerCommandLine
 {
     private const string Usage = """
         usage:
-          buildsign-server init --data DIR [--module PATH]
+          buildsign-server init --data DIR [--module PATH] [--database-provider sqlite|postgresql --database-connection STRING]
           buildsign-server run --data DIR [--urls https://127.0.0.1:8443] [--insecure-http] [--config FILE]
           buildsign-server dev-ca issue --data DIR --csr FILE --out FILE
         """;
@@ -47,8 +47,14 @@ public static class ServerCommandLine
     private static async Task<int> InitAsync(Dictionary<string, string?> options)
     {
         var data = new DataDirectory(Required(options, "--data"));
-        Allow(options, "--data", "--module");
-        await ServiceInitializer.InitializeAsync(data, options.GetValueOrDefault("--module") ?? Pkcs11Uri.DefaultModulePath, Console.Out).ConfigureAwait(false);
+        Allow(options, "--data", "--module", "--database-provider", "--database-connection");
+        var provider = options.GetValueOrDefault("--database-provider") ?? "sqlite";
+        var connection = options.GetValueOrDefault("--database-connection");
+        if (provider != "sqlite" && string.IsNullOrEmpty(connection))
+        {
+            throw new UsageException($"--database-provider {provider} needs --database-connection");
+        }
+        await ServiceInitializer.InitializeAsync(data, options.GetValueOrDefault("--module") ?? Pkcs11Uri.DefaultModulePath, Console.Out, provider, connection).ConfigureAwait(false);
         return 0;
     }
 

@@ -76,6 +76,7 @@ public static class ServiceHost
         builder.Services.AddSingleton(keyring);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddSingleton<ServiceMetrics>();
         builder.Services.AddSingleton(sp => new FailedAuthenticationLimiter(options.Limits.FailedAuthenticationsPerMinute, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton(sp => new OidcTokenValidator(options.OidcIssuers, store, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<CallerAuthenticator>();

@@ -21,7 +21,7 @@ public static class ServiceInitializer
     public const string TokenLabel = "buildsign-service";
 
     /// <summary>Creates everything; refuses a folder that already holds a service.</summary>
-    public static async Task InitializeAsync(DataDirectory data, string modulePath, TextWriter output)
+    public static async Task InitializeAsync(DataDirectory data, string modulePath, TextWriter output, string databaseProvider = "sqlite", string? databaseConnection = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(output);
@@ -58,10 +58,11 @@ public static class ServiceInitializer
         var options = new ServiceOptions
         {
             Hsm = new HsmOptions { TokenUri = tokenUri, AttestationCertificateFile = data.AttestationCertificate },
-            Database = new DatabaseOptions { Provider = "sqlite", ConnectionString = $"Data Source={data.Database}" },
+            Database = new DatabaseOptions { Provider = databaseProvider, ConnectionString = databaseConnection ?? $"Data Source={data.Database}" },
             Tls = new TlsOptions { CertificateFile = data.TlsCertificate, KeyFile = data.TlsKey },
         };
-        File.WriteAllText(data.Settings, JsonSerializer.Serialize(options, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        // 0600: a connection string may hold a password (better given as BUILDSIGN_SERVER_Database__ConnectionString).
+        OwnerOnlyFile.WriteAllText(data.Settings, JsonSerializer.Serialize(options, new JsonSerializerOptions { WriteIndented = true }) + "\n");
 
         var store = ServiceStoreFactory.Create(options.Database.Provider, options.Database.ConnectionString);
         await store.InitializeAsync(CancellationToken.None).ConfigureAwait(false);

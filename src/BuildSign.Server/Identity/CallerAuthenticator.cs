@@ -8,7 +8,7 @@ namespace BuildSign.Server.Identity;
 /// expired and revoked ones refused) or an OIDC token from a trusted issuer. Failures are audited with
 /// the reason and the client address, never the credential, and rate-limited per address.
 /// </summary>
-public sealed class CallerAuthenticator(IServiceStore store, OidcTokenValidator oidc, FailedAuthenticationLimiter limiter, AuditLog audit, TimeProvider time)
+public sealed class CallerAuthenticator(IServiceStore store, OidcTokenValidator oidc, FailedAuthenticationLimiter limiter, AuditLog audit, TimeProvider time, Endpoints.ServiceMetrics metrics)
 {
     /// <summary>The caller, or the response to send instead (401 or 429).</summary>
     public async Task<(Caller? Caller, IResult? Failure)> AuthenticateAsync(HttpContext context)
@@ -54,6 +54,7 @@ public sealed class CallerAuthenticator(IServiceStore store, OidcTokenValidator 
             return (caller, null);
         }
         limiter.Fail(address);
+        metrics.AuthenticationFailure();
         await audit.AppendAsync(new AuditEvent { Action = "authentication", Result = "refused", Detail = refusal, Client = address }, context.RequestAborted).ConfigureAwait(false);
         context.Response.Headers.WWWAuthenticate = "Bearer";
         return (null, ApiErrors.Status(StatusCodes.Status401Unauthorized, "authentication failed"));

@@ -189,10 +189,7 @@ public sealed class BuildSignerTests(NuGetFixture nuget) : IDisposable
         Assert.Equal("signed", document.RootElement.GetProperty("files")[0].GetProperty("status").GetString());
         Assert.Equal("software", document.RootElement.GetProperty("keyProtection").GetString());
         Assert.Equal(1, document.RootElement.GetProperty("signed").GetInt32());
-        var readBack = ResultJson.DeserializeSignResult(json)!.Files;
-        // Records compare lists by reference: compare the warnings by content, the rest as records.
-        Assert.Equal(result.Files.Select(f => f.Warnings.ToArray()), readBack.Select(f => f.Warnings.ToArray()));
-        Assert.Equal(result.Files.Select(f => f with { Warnings = [] }), readBack.Select(f => f with { Warnings = [] }));
+        Assert.Equal(json, ResultJson.Serialize(ResultJson.DeserializeSignResult(json)!));
     }
 
     [Fact]

@@ -1,6 +1,5 @@
 using BuildSign.Core.Timestamping;
 using BuildSign.DevTools.Timestamping;
-using BuildSign.Core.Verification;
 using BuildSign.Testing;
 
 namespace BuildSign.Core.Tests.Timestamping;
@@ -49,7 +48,7 @@ public sealed class TimestampResponseFaultTests
                 continue;
             }
             // Never embed what verify would refuse: the same checks, plus the TSA chain.
-            var verification = TimestampTokenVerifier.Verify(result.Token, SignatureValue, new VerificationOptions { TrustedTimestampCertificates = [TestPki.Shared.Root] });
+            var verification = TimestampTokenVerifier.Verify(result.Token, SignatureValue, [TestPki.Shared.Root]);
             Assert.True(verification.IsValid, $"{what}: accepted when signing, refused by verify: {string.Join("; ", verification.Problems)}");
             accepted.Add((what, bytes));
         }
@@ -85,7 +84,7 @@ public sealed class TimestampResponseFaultTests
         var result = await client.TimestampAsync(SignatureValue, DigestAlgorithm.Sha256, CancellationToken.None);
 
         Assert.Equal(3, server.RequestCount);
-        Assert.True(TimestampTokenVerifier.Verify(result.Token, SignatureValue, new VerificationOptions { TrustedTimestampCertificates = [TestPki.Shared.Root] }).IsValid);
+        Assert.True(TimestampTokenVerifier.Verify(result.Token, SignatureValue, [TestPki.Shared.Root]).IsValid);
     }
 
     [Fact]

@@ -1,8 +1,8 @@
+using BuildSign.Core.Cms;
 using BuildSign.Core.Formats;
 using BuildSign.Core.Verification;
-using BuildSign.Core.Cms;
 
-namespace BuildSign.Core.Tests.Verification;
+namespace BuildSign.Core.Tests.Verifying;
 
 /// <summary>
 /// For detached signatures the mutant is the <c>.p7s</c>: verify is asked about the content file

@@ -4,7 +4,7 @@ using BuildSign.Core.Formats.Scripts;
 using BuildSign.Core.Tests.Timestamping;
 using BuildSign.Testing;
 
-namespace BuildSign.Core.Tests.Verification;
+namespace BuildSign.Core.Tests.Verifying;
 
 /// <summary>
 /// verify against tampered signatures: seeded byte mutations inside each format's signature
@@ -86,6 +86,19 @@ public sealed class VerifyMutationTests : IDisposable
 
         Assert.False(result.IsValid);
         Assert.Equal("malformed signature block (non-canonical base64)", result.Error);
+    }
+
+    [Theory]
+    [InlineData(TestPeFiles.Pe32)]
+    [InlineData(TestPeFiles.Pe32Plus)]
+    public async Task Strict_reading_accepts_what_microsoft_signs(string kind)
+    {
+        // Real signatures from Microsoft's signing service and TSA, read as strictly as tampered ones:
+        // with trust left aside, nothing in them may count as malformed.
+        var result = await new PeFormat().VerifyAsync(TestPeFiles.Signed(kind), new() { IntegrityOnly = true }, CancellationToken.None);
+
+        Assert.True(result.IsValid, result.Error ?? string.Join("; ", result.Signatures.SelectMany(s => s.Problems)));
+        Assert.All(result.Signatures, s => Assert.NotNull(s.TimestampTime));
     }
 
     private static ToolResult Osslsigncode(string path) =>

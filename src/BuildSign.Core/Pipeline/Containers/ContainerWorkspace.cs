@@ -1,6 +1,8 @@
 using BuildSign.Core.Files;
+using BuildSign.Core.Formats;
+using BuildSign.Core.Formats.Containers;
 
-namespace BuildSign.Core.Formats.Containers;
+namespace BuildSign.Core.Pipeline.Containers;
 
 /// <summary>
 /// A private folder (owner-only) under the system temp directory where the signable files of

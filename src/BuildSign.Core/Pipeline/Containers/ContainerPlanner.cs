@@ -2,8 +2,10 @@ using System.Collections.Concurrent;
 using System.Text;
 using BuildSign.Core.Formats.Zip;
 using BuildSign.Core.Pipeline;
+using BuildSign.Core.Formats;
+using BuildSign.Core.Formats.Containers;
 
-namespace BuildSign.Core.Formats.Containers;
+namespace BuildSign.Core.Pipeline.Containers;
 
 /// <summary>
 /// Plans the inside of containers for a recursive run: every entry that a (non-fallback) format
@@ -148,7 +150,7 @@ internal sealed class ContainerPlanner(FormatRegistry formats, SigningRunOptions
         {
             return Refused(path, format.Name, exception.Reason);
         }
-        var (action, reason) = SigningPlanner.Decide(format, inspection, options.OnExistingInnerSignature, options.SignerCertificate);
+        var (action, reason) = await AppendTargetCheck.ApplyAsync(format, workPath, SigningPlanner.Decide(format, inspection, options.OnExistingInnerSignature, options.SignerCertificate), cancellationToken).ConfigureAwait(false);
         var planned = new PlannedFile
         {
             Path = path,

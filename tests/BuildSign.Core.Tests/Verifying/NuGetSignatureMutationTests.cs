@@ -5,7 +5,7 @@ using BuildSign.Core.Tests.Formats.NuGet;
 using BuildSign.Core.Tests.Timestamping;
 using BuildSign.Testing;
 
-namespace BuildSign.Core.Tests.Verification;
+namespace BuildSign.Core.Tests.Verifying;
 
 /// <summary>
 /// Seeded byte mutations inside a package's <c>.signature.p7s</c>: verify answers every mutant,

@@ -5,7 +5,7 @@ using BuildSign.Core.Tests.Timestamping;
 using BuildSign.Core.Timestamping;
 using BuildSign.Testing;
 
-namespace BuildSign.Core.Tests.Verification;
+namespace BuildSign.Core.Tests.Verifying;
 
 /// <summary>Signs one file through the real planner and pipeline with the test PKI's RSA key and a timestamp from a loopback TSA.</summary>
 internal static class TimestampedSigning

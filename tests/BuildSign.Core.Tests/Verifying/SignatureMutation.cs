@@ -4,7 +4,7 @@ using BuildSign.Core.Formats;
 using BuildSign.Core.Verification;
 using BuildSign.Testing;
 
-namespace BuildSign.Core.Tests.Verification;
+namespace BuildSign.Core.Tests.Verifying;
 
 /// <summary>
 /// Byte-mutates a signed file inside its signature, at seeded offsets, and checks every mutant:

@@ -7,7 +7,7 @@ using BuildSign.DevTools.Timestamping;
 using BuildSign.Core.Verification;
 using Microsoft.Extensions.Time.Testing;
 
-namespace BuildSign.Core.Tests.Verification;
+namespace BuildSign.Core.Tests.Verifying;
 
 /// <summary>
 /// Only a trusted timestamp may vouch that an expired signer certificate was valid when it

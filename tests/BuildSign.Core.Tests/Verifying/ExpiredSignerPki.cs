@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using BuildSign.Testing;
 
-namespace BuildSign.Core.Tests.Verification;
+namespace BuildSign.Core.Tests.Verifying;
 
 /// <summary>
 /// A PKI whose code-signing leaf expired 100 days ago (valid from 300 to 100 days ago), a TSA
