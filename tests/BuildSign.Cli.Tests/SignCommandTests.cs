@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using BuildSign.Testing;
+using BuildSign.DevTools.Timestamping;
 
 namespace BuildSign.Cli.Tests;
 

@@ -88,6 +88,10 @@ public sealed class BuildSigner
             }
             using (plan)
             {
+                foreach (var note in plan.Notes)
+                {
+                    Warn(warnings, progress, note);
+                }
                 var all = plan.AllFiles.ToList();
                 progress?.Report(new SigningProgress(SigningProgressKind.Planned, null, null, null, 0, all.Count));
                 var toSign = all.Count(f => f.WillSign);
@@ -220,6 +224,7 @@ public sealed class BuildSigner
         Signature = new SignatureOptions { Digest = request.Digest, Description = request.Description, Url = request.Url },
         MaxParallelFiles = Math.Max(1, request.MaxParallelFiles),
         SignerCertificate = key?.Certificate,
+        RemoveLeftovers = !request.DryRun,
     };
 
     private static TimestampOptions TimestampOptionsOf(SignRequest request)

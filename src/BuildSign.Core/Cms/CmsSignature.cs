@@ -51,25 +51,4 @@ public sealed record CmsSignature
         : Certificates.FirstOrDefault(c =>
             c.IssuerName.RawData.AsSpan().SequenceEqual(SignerIssuer.Span) &&
             c.SerialNumberBytes.Span.SequenceEqual(SignerSerialNumber.Span));
-
-    /// <summary>True when the signature value verifies over the signed attributes with <paramref name="signer"/>'s public key.</summary>
-    public bool IsSignedBy(X509Certificate2 signer, DigestAlgorithm digest)
-    {
-        ArgumentNullException.ThrowIfNull(signer);
-        var hash = digest.Hash(SignedAttributesDer.Span);
-        try
-        {
-            using var rsa = signer.GetRSAPublicKey();
-            if (rsa is not null)
-            {
-                return rsa.VerifyHash(hash, SignatureValue.Span, digest.ToHashAlgorithmName(), RSASignaturePadding.Pkcs1);
-            }
-            using var ecdsa = signer.GetECDsaPublicKey();
-            return ecdsa is not null && ecdsa.VerifyHash(hash, SignatureValue.Span, DSASignatureFormat.Rfc3279DerSequence);
-        }
-        catch (CryptographicException)
-        {
-            return false;
-        }
-    }
 }

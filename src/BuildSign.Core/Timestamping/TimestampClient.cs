@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using Polly;
 using Polly.CircuitBreaker;
 
 namespace BuildSign.Core.Timestamping;

@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using BuildSign.Core.Certificates;
 using BuildSign.Core.Keys;
-using BuildSign.Core.Verification;
 using BuildSign.Core.Cms;
 
 namespace BuildSign.Core.Verification;

@@ -27,8 +27,9 @@ public partial class OidArcLimitTests
     /// <summary>Constants that are read, never written: signatures made before the OID change.</summary>
     private static readonly string[] ReadOnlyConstants = [nameof(WellKnownOids.LegacyKeyProtectionAttribute)];
 
+    // Core and the dev tools (the dev TSA writes its policy OID into every token it issues).
     private static IEnumerable<(string Name, string Oid)> OidConstantsInCore() =>
-        from type in typeof(WellKnownOids).Assembly.GetTypes()
+        from type in typeof(WellKnownOids).Assembly.GetTypes().Concat(typeof(TimestampAuthority).Assembly.GetTypes())
         from field in type.GetFields(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)
         where field.IsLiteral && field.FieldType == typeof(string)
         let value = (string)field.GetRawConstantValue()!

@@ -18,26 +18,39 @@ public sealed class ZipStoredEntry
     private readonly ushort _dosDate = EpochDosDate;
     private readonly ushort _dosTime;
 
+    private const ushort Utf8NameFlag = 0x0800;
+
     private readonly byte[] _name;
+    private readonly ushort _flags;
     private readonly ReadOnlyMemory<byte> _data;
     private readonly uint _crc;
 
-    /// <summary>Creates an entry; the name must be ASCII and the data under 4 GiB.</summary>
+    /// <summary>
+    /// Creates an entry; the name must be safe (<see cref="ZipEntryNameRules"/>) and at most 65535 bytes
+    /// of UTF-8, the data under 4 GiB. A name beyond ASCII is written as UTF-8 with the language
+    /// encoding flag (APPNOTE 4.4.4 bit 11), as every current reader expects.
+    /// </summary>
     /// <param name="name">The entry name.</param>
     /// <param name="data">The entry's bytes.</param>
     /// <param name="modified">The modification time to record (MS-DOS form: local fields, 2-second steps, 1980–2107); the 1980 epoch when null.</param>
     public ZipStoredEntry(string name, ReadOnlyMemory<byte> data, DateTime? modified = null)
     {
+        ArgumentNullException.ThrowIfNull(name);
         if (modified is { Year: >= 1980 and <= 2107 } time)
         {
             _dosDate = (ushort)(((time.Year - 1980) << 9) | (time.Month << 5) | time.Day);
             _dosTime = (ushort)((time.Hour << 11) | (time.Minute << 5) | (time.Second / 2));
         }
-        if (!Ascii.IsValid(name) || ZipEntryNameRules.FindProblem(name) is not null)
+        if (ZipEntryNameRules.FindProblem(name) is { } problem)
         {
-            throw new ArgumentException($"'{name}' is not a safe ASCII entry name", nameof(name));
+            throw new ArgumentException(problem, nameof(name));
         }
-        _name = Encoding.ASCII.GetBytes(name);
+        _name = Encoding.UTF8.GetBytes(name);
+        if (_name.Length > ushort.MaxValue)
+        {
+            throw new ArgumentException("an entry name longer than 65535 bytes", nameof(name));
+        }
+        _flags = Ascii.IsValid(name) ? (ushort)0 : Utf8NameFlag;
         _data = data;
         _crc = Crc32.Compute(data.Span);
     }
@@ -55,7 +68,7 @@ public sealed class ZipStoredEntry
         var span = header.AsSpan();
         BinaryPrimitives.WriteUInt32LittleEndian(span, ZipRecordSignatures.LocalFileHeader);
         BinaryPrimitives.WriteUInt16LittleEndian(span[4..], Version20);
-        BinaryPrimitives.WriteUInt16LittleEndian(span[6..], 0); // flags
+        BinaryPrimitives.WriteUInt16LittleEndian(span[6..], _flags);
         BinaryPrimitives.WriteUInt16LittleEndian(span[8..], 0); // stored
         BinaryPrimitives.WriteUInt16LittleEndian(span[10..], _dosTime);
         BinaryPrimitives.WriteUInt16LittleEndian(span[12..], _dosDate);
@@ -81,7 +94,7 @@ public sealed class ZipStoredEntry
         BinaryPrimitives.WriteUInt32LittleEndian(span, ZipRecordSignatures.CentralDirectoryHeader);
         BinaryPrimitives.WriteUInt16LittleEndian(span[4..], Version20); // made by: MS-DOS, 2.0
         BinaryPrimitives.WriteUInt16LittleEndian(span[6..], Version20);
-        BinaryPrimitives.WriteUInt16LittleEndian(span[8..], 0);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[8..], _flags);
         BinaryPrimitives.WriteUInt16LittleEndian(span[10..], 0);
         BinaryPrimitives.WriteUInt16LittleEndian(span[12..], _dosTime);
         BinaryPrimitives.WriteUInt16LittleEndian(span[14..], _dosDate);

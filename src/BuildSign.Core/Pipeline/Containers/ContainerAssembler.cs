@@ -1,6 +1,8 @@
 using BuildSign.Core.Pipeline;
+using BuildSign.Core.Formats;
+using BuildSign.Core.Formats.Containers;
 
-namespace BuildSign.Core.Formats.Containers;
+namespace BuildSign.Core.Pipeline.Containers;
 
 /// <summary>
 /// After a container's inner files are signed, writes the container anew in its workspace folder

@@ -1,7 +1,9 @@
 using BuildSign.Core.Formats.Zip;
 using BuildSign.Core.Pipeline;
+using BuildSign.Core.Formats;
+using BuildSign.Core.Formats.Containers;
 
-namespace BuildSign.Core.Formats.Containers;
+namespace BuildSign.Core.Pipeline.Containers;
 
 /// <summary>Where a planned inner file came from, and whether it repeats content planned elsewhere.</summary>
 /// <param name="Entry">The archive entry the file was extracted from.</param>

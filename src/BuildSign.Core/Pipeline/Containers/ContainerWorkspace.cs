@@ -1,4 +1,8 @@
-namespace BuildSign.Core.Formats.Containers;
+using BuildSign.Core.Files;
+using BuildSign.Core.Formats;
+using BuildSign.Core.Formats.Containers;
+
+namespace BuildSign.Core.Pipeline.Containers;
 
 /// <summary>
 /// A private folder (owner-only) under the system temp directory where the signable files of
@@ -37,9 +41,14 @@ public sealed class ContainerWorkspace : IDisposable
         Delete(_root.Value);
     }
 
+    private const string NamePrefix = "buildsign-containers-";
+    private static int _workspaces;
+
     private string CreateRoot()
     {
-        var root = Path.Combine(Path.GetTempPath(), $"buildsign-containers-{Guid.NewGuid():N}");
+        RemoveDeadWorkspaces();
+        var number = Interlocked.Increment(ref _workspaces).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var root = Path.Combine(Path.GetTempPath(), $"{NamePrefix}{LiveRuns.CurrentRunId}-{number}");
         // Extracted files are the user's build outputs: keep other local users out of them.
         if (OperatingSystem.IsWindows())
         {
@@ -51,6 +60,36 @@ public sealed class ContainerWorkspace : IDisposable
         }
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
         return root;
+    }
+
+    /// <summary>
+    /// Deletes the workspaces of killed runs (named with their run id, judged by its lock), and those of
+    /// earlier versions (named with a GUID) by age.
+    /// </summary>
+    internal static void RemoveDeadWorkspaces()
+    {
+        IEnumerable<string> folders;
+        try
+        {
+            folders = [.. Directory.EnumerateDirectories(Path.GetTempPath(), NamePrefix + "*")];
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return;
+        }
+        foreach (var folder in folders)
+        {
+            var suffix = Path.GetFileName(folder.AsSpan())[NamePrefix.Length..];
+            var dash = suffix.IndexOf('-');
+            var written = Directory.GetLastWriteTimeUtc(folder);
+            var dead = dash > 0 && LiveRuns.IsRunId(suffix[..dash])
+                ? LiveRuns.IsDead(suffix[..dash].ToString(), written)
+                : suffix.Length == 32 && DateTime.UtcNow - written > LiveRuns.UnknownOwnerAge;
+            if (dead && new DirectoryInfo(folder).LinkTarget is null)
+            {
+                Delete(folder);
+            }
+        }
     }
 
     private void OnProcessExit(object? sender, EventArgs e) => Dispose();

@@ -1,8 +1,11 @@
 using System.Collections.Concurrent;
+using System.Text;
 using BuildSign.Core.Formats.Zip;
 using BuildSign.Core.Pipeline;
+using BuildSign.Core.Formats;
+using BuildSign.Core.Formats.Containers;
 
-namespace BuildSign.Core.Formats.Containers;
+namespace BuildSign.Core.Pipeline.Containers;
 
 /// <summary>
 /// Plans the inside of containers for a recursive run: every entry that a (non-fallback) format
@@ -18,6 +21,7 @@ internal sealed class ContainerPlanner(FormatRegistry formats, SigningRunOptions
     public const int MaxDepth = 8;
 
     private readonly ConcurrentDictionary<string, TaskCompletionSource<PlannedFile>> _byContent = new(StringComparer.Ordinal);
+    private long _unpacked;
 
     /// <summary>Adds the container's inner files as children, or refuses the container.</summary>
     public async Task<PlannedFile> ExpandAsync(PlannedFile container, int depth, CancellationToken cancellationToken)
@@ -91,16 +95,21 @@ internal sealed class ContainerPlanner(FormatRegistry formats, SigningRunOptions
         {
             return null;
         }
+        // Declared sizes were checked per archive; nested archives multiply them, so the whole run is bounded too.
+        var limit = ZipReadLimits.Default.MaxUnpackedPerRun;
+        if (Interlocked.Add(ref _unpacked, entry.UncompressedSize) > limit)
+        {
+            throw new SigningException(containerPath, $"its signable files would unpack to more than {limit} bytes in this run (limit)");
+        }
         var entryFolder = Path.Combine(folder, entry.Index.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Directory.CreateDirectory(entryFolder);
-        // Only the last name segment is used on disk; the name was checked against traversal when the archive was read.
-        var workPath = Path.Combine(entryFolder, Path.GetFileName(entry.Name.Replace('\\', '/')));
+        var workPath = Path.Combine(entryFolder, OnDiskName(entry.Name));
         var sha256 = await ZipEntryExtractor.ExtractAsync(archive, containerPath, entry, workPath, cancellationToken).ConfigureAwait(false);
 
         if (format is IContainerFormat)
         {
             // Containers are not shared: each copy is expanded, and a container that holds itself ends at MaxDepth.
-            return await PlanInnerFileAsync(format, path, workPath, entry, depth, cancellationToken).ConfigureAwait(false);
+            return DropUnsigned(await PlanInnerFileAsync(format, path, workPath, entry, depth, cancellationToken).ConfigureAwait(false));
         }
         var key = $"{format.Name}|{Path.GetExtension(entry.Name).ToLowerInvariant()}|{Convert.ToHexString(sha256)}";
         var mine = new TaskCompletionSource<PlannedFile>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -108,20 +117,20 @@ internal sealed class ContainerPlanner(FormatRegistry formats, SigningRunOptions
         if (owner != mine)
         {
             var primary = await owner.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-            return primary with
+            return DropUnsigned(primary with
             {
                 Path = path,
                 SignaturePath = format.GetSignaturePath(path),
                 WorkPath = workPath,
                 WorkSignaturePath = format.GetSignaturePath(workPath),
                 Entry = new InnerEntry(entry, primary),
-            };
+            });
         }
         try
         {
             var planned = await PlanInnerFileAsync(format, path, workPath, entry, depth, cancellationToken).ConfigureAwait(false);
             mine.SetResult(planned);
-            return planned;
+            return DropUnsigned(planned);
         }
         catch (Exception exception)
         {
@@ -160,6 +169,35 @@ internal sealed class ContainerPlanner(FormatRegistry formats, SigningRunOptions
             ? await ExpandAsync(planned, depth + 1, cancellationToken).ConfigureAwait(false)
             : planned;
     }
+
+    // What will not be signed need not stay unpacked: the workspace holds only what the run signs.
+    private static PlannedFile DropUnsigned(PlannedFile planned)
+    {
+        if (!planned.WillSign && planned.WorkPath is { } workPath)
+        {
+            SigningTempFile.Delete(workPath);
+        }
+        return planned;
+    }
+
+    /// <summary>
+    /// The name an extracted entry gets in its own folder: the last segment of its name (checked
+    /// against traversal when the archive was read), or, when that is too long for a file system's
+    /// 255-byte limit with room to spare for ".p7s" and temporary names, "entry" and its extension,
+    /// which is all a format goes by.
+    /// </summary>
+    internal static string OnDiskName(string entryName)
+    {
+        var name = Path.GetFileName(entryName.Replace('\\', '/'));
+        if (name.Length > 0 && name != "." && Encoding.UTF8.GetByteCount(name) <= MaxOnDiskNameBytes)
+        {
+            return name;
+        }
+        var extension = Path.GetExtension(name);
+        return "entry" + (extension.Length is > 1 and <= 16 && Ascii.IsValid(extension) ? extension : "");
+    }
+
+    private const int MaxOnDiskNameBytes = 160;
 
     private static PlannedFile Refuse(PlannedFile container, string reason, IReadOnlyList<PlannedFile> children) =>
         container with { Action = PlannedAction.Refuse, Reason = reason, Children = children, Round = 0, Container = null };

@@ -1,6 +1,8 @@
 using BuildSign.Core.Formats.Zip;
+using BuildSign.Core.Formats;
+using BuildSign.Core.Formats.Containers;
 
-namespace BuildSign.Core.Formats.Containers;
+namespace BuildSign.Core.Pipeline.Containers;
 
 /// <summary>What planning learnt about a container: its validated layout and its workspace folder.</summary>
 /// <param name="Layout">The archive's layout, read when planning.</param>
