@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using BuildSign.Testing;
+using BuildSign.DevTools.Timestamping;
 
 namespace BuildSign.Cli.Tests;
 
@@ -38,7 +39,7 @@ public sealed class SignCommandTests(CliFixture cli) : IDisposable
             Assert.Contains("CLI test", verify.StandardOutput);
         }
 
-        var ours = cli.Run("verify", "--trusted-certificate", cli.Pki.RootPem, pe32, pe64);
+        var ours = cli.Run("verify", "--trusted-certificate", cli.Pki.RootPem, "--trusted-timestamp-certificate", cli.Pki.RootPem, pe32, pe64);
         Assert.True(ours.ExitCode == 0, ours.Output);
         Assert.Contains("2 valid, 0 invalid", ours.StandardOutput);
         Assert.Contains("hardware-local", ours.StandardOutput);
@@ -73,7 +74,7 @@ public sealed class SignCommandTests(CliFixture cli) : IDisposable
         Assert.Equal(2, blocks.Count);
         Assert.All(blocks, b => Assert.Contains("Signature verification: ok", b));
 
-        var ours = cli.Run("verify", "--trusted-certificate", cli.Pki.RootPem, file);
+        var ours = cli.Run("verify", "--trusted-certificate", cli.Pki.RootPem, "--trusted-timestamp-certificate", cli.Pki.RootPem, file);
         Assert.True(ours.ExitCode == 0, ours.Output);
         Assert.Contains("(pe, 2 signatures)", ours.StandardOutput);
     }
@@ -245,7 +246,7 @@ public sealed class SignCommandTests(CliFixture cli) : IDisposable
         Assert.True(result.ExitCode == 0, result.Output);
         var lines = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.All(lines, l => Assert.Contains("software key", l));
-        var verify = cli.Run("verify", "--trusted-certificate", cli.Pki.RootPem, "--refuse-software-keys", file);
+        var verify = cli.Run("verify", "--trusted-certificate", cli.Pki.RootPem, "--trusted-timestamp-certificate", cli.Pki.RootPem, "--refuse-software-keys", file);
         Assert.Equal(1, verify.ExitCode);
         Assert.Contains("software key", verify.Output);
     }
@@ -287,7 +288,7 @@ public sealed class SignCommandTests(CliFixture cli) : IDisposable
         var file = TestPeFiles.Unsigned(_dir, TestPeFiles.Pe32);
         Assert.Equal(0, cli.Run("sign", "--key", cli.Token.RsaKeyString, file).ExitCode);
         TestPeFiles.FlipByte(file, 1024);
-        var result = cli.Run("verify", "--trusted-certificate", cli.Pki.RootPem, file);
+        var result = cli.Run("verify", "--trusted-certificate", cli.Pki.RootPem, "--trusted-timestamp-certificate", cli.Pki.RootPem, file);
         Assert.Equal(1, result.ExitCode);
         Assert.Contains($"INVALID", result.StandardError);
         Assert.Contains("0 valid, 1 invalid", result.StandardOutput);

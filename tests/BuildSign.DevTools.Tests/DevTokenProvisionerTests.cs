@@ -23,6 +23,8 @@ public sealed class DevTokenProvisionerTests
         Assert.True(token.Created);
         Assert.Equal(Path.Combine(hsm, "softhsm2.conf"), token.SoftHsmConfigPath);
         var pin = File.ReadAllText(Path.Combine(hsm, "pin")).Trim();
+        Assert.Equal(System.Text.Encoding.ASCII.GetBytes(pin + "\n"), File.ReadAllBytes(Path.Combine(hsm, "pin")));
+        Assert.False(File.ReadAllBytes(Path.Combine(hsm, "dev-root-key.pem")).AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]));
         Assert.DoesNotContain(pin, token.KeyString, StringComparison.Ordinal);
         if (OperatingSystem.IsLinux())
         {

@@ -31,6 +31,17 @@ internal static class SignCommand
                 r.AddError("--timestamp-concurrency must be between 1 and 64");
             }
         });
+        var timestampTimeLimit = new Option<int?>("--timestamp-time-limit")
+        {
+            Description = "Seconds the whole run may wait for timestamps (default 600); files still waiting then fail at once",
+        };
+        timestampTimeLimit.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is < 1 or > 86400)
+            {
+                r.AddError("--timestamp-time-limit must be between 1 and 86400 seconds");
+            }
+        });
         var digest = new Option<string>("--digest") { Description = "Digest algorithm", DefaultValueFactory = _ => "sha256" };
         digest.AcceptOnlyFromAmong("sha256", "sha384", "sha512");
         var onExisting = new Option<string>("--on-existing-signature")
@@ -50,7 +61,7 @@ internal static class SignCommand
 
         var command = new Command("sign", "Sign files with a key in an HSM, a signing service, or (development only) a file")
         {
-            key, certificate, timestampUrls, timestampConcurrency, digest, onExisting, description, url, recursive, dryRun, refuseSoftware, json, verbose, paths,
+            key, certificate, timestampUrls, timestampConcurrency, timestampTimeLimit, digest, onExisting, description, url, recursive, dryRun, refuseSoftware, json, verbose, paths,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -72,6 +83,7 @@ internal static class SignCommand
                 Certificate = result.GetValue(certificate),
                 TimestampUrls = urls,
                 TimestampConcurrency = result.GetValue(timestampConcurrency),
+                TimestampTimeLimit = result.GetValue(timestampTimeLimit) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
                 Digest = DigestAlgorithms.Parse(result.GetValue(digest)!),
                 OnExistingSignature = policy,
                 // Third-party files inside containers keep their signatures unless the user said otherwise.

@@ -1,4 +1,5 @@
 using BuildSign.Core.Keys.Pkcs11;
+using BuildSign.Core.Keys.Remote;
 using BuildSign.Core.Keys.Software;
 
 namespace BuildSign.Core.Keys;
@@ -11,9 +12,10 @@ public sealed class SigningKeyProviders
 {
     private readonly Dictionary<string, ISigningKeyProvider> _providers = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>A registry with the built-in providers: <c>pkcs11:</c> and <c>file:</c>.</summary>
+    /// <summary>A registry with the built-in providers: <c>pkcs11:</c>, <c>https:</c> (a signing service) and <c>file:</c>.</summary>
     public static SigningKeyProviders CreateDefault() => new SigningKeyProviders()
         .Add(new Pkcs11KeyProvider())
+        .Add(new RemoteKeyProvider())
         .Add(new SoftwareKeyProvider());
 
     /// <summary>The schemes that can be opened.</summary>

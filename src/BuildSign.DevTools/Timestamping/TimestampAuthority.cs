@@ -23,21 +23,26 @@ namespace BuildSign.DevTools.Timestamping;
 /// </summary>
 public sealed class TimestampAuthority
 {
-    /// <summary>The policy stated in tokens unless another is given: a BuildSign development policy (UUID-based OID).</summary>
-    public const string DefaultPolicyOid = "2.25.229465631392967736592573797244420879194";
+    /// <summary>
+    /// The policy stated in tokens unless another is given: BuildSign's development TSA policy,
+    /// arc 2 under BuildSign's GUID-based OID arc (docs/oids.md; every arc below 2^28).
+    /// </summary>
+    public const string DefaultPolicyOid = "1.2.840.113556.1.8000.2554.50571.24021.8345.19520.46744.12369962.1693274.2";
 
     private static readonly IList<string> AcceptedImprintAlgorithms = [TspAlgorithms.Sha256, TspAlgorithms.Sha384, TspAlgorithms.Sha512];
 
     private readonly TsaSignatureFactory _signatures;
     private readonly BcCertificate _certificate;
     private readonly IStore<BcCertificate> _certificates;
+    private readonly TimeProvider _time;
     private long _lastSerial;
 
     /// <summary>Creates an authority that signs with <paramref name="privateKey"/> (RSA or ECDSA) under <paramref name="certificate"/>.</summary>
     /// <param name="certificate">The TSA certificate; it must carry id-kp-timeStamping as its only, critical, extended key usage.</param>
     /// <param name="privateKey">The certificate's private key; it must be exportable.</param>
     /// <param name="policyOid">The TSA policy stated in each token; <see cref="DefaultPolicyOid"/> when null.</param>
-    public TimestampAuthority(X509Certificate2 certificate, AsymmetricAlgorithm privateKey, string? policyOid = null)
+    /// <param name="timeProvider">The clock genTime is read from; the system clock when null (tests stamp other times).</param>
+    public TimestampAuthority(X509Certificate2 certificate, AsymmetricAlgorithm privateKey, string? policyOid = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(certificate);
         ArgumentNullException.ThrowIfNull(privateKey);
@@ -48,6 +53,7 @@ public sealed class TimestampAuthority
         _certificate = new BcCertificate(certificate.RawData);
         _signatures = new TsaSignatureFactory(CopyKey(privateKey));
         _certificates = CollectionUtilities.CreateStore([_certificate]);
+        _time = timeProvider ?? TimeProvider.System;
         // Serials start at the current time so they keep increasing across restarts.
         _lastSerial = DateTime.UtcNow.Ticks;
     }
@@ -127,6 +133,6 @@ public sealed class TimestampAuthority
             return responder.GenerateFailResponse(PkiStatus.Rejection, PkiFailureInfo.BadDataFormat, "request is not a DER TimeStampReq").GetEncoded();
         }
         var serial = BcBigInteger.ValueOf(Interlocked.Increment(ref _lastSerial));
-        return responder.Generate(request, serial, DateTime.UtcNow).GetEncoded();
+        return responder.Generate(request, serial, _time.GetUtcNow().UtcDateTime).GetEncoded();
     }
 }

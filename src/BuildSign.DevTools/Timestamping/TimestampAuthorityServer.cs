@@ -214,7 +214,8 @@ public sealed class TimestampAuthorityServer : IAsyncDisposable
         }
         try
         {
-            return ((int)HttpStatusCode.OK, _authority.Respond(buffer.ToArray()));
+            var answer = _authority.Respond(buffer.ToArray());
+            return ((int)HttpStatusCode.OK, _options.TransformResponse is { } transform ? transform(number, answer) : answer);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

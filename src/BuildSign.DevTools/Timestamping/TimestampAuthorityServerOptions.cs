@@ -20,4 +20,10 @@ public sealed record TimestampAuthorityServerOptions
 
     /// <summary>The Retry-After (whole seconds) sent with injected failures; null sends none. Default 1.</summary>
     public int? FailRetryAfterSeconds { get; init; } = 1;
+
+    /// <summary>
+    /// Rewrites each granted response before it is sent, given the request's number (1-based) and
+    /// the real response: a fault-injecting TSA for tests (corrupt, truncate, swap). Null sends responses as made.
+    /// </summary>
+    public Func<long, byte[], byte[]>? TransformResponse { get; init; }
 }

@@ -26,7 +26,9 @@ internal static class OwnerOnlyFile
         {
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
-        using var writer = new StreamWriter(path, System.Text.Encoding.UTF8, options);
+        // No byte order mark: PKCS#11 tools and OpenSSL read these files as plain bytes (a PIN with
+        // EF BB BF in front is a wrong PIN).
+        using var writer = new StreamWriter(path, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false), options);
         writer.Write(text);
     }
 }

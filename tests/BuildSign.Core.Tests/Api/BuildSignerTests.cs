@@ -4,6 +4,7 @@ using BuildSign.Core.Formats;
 using BuildSign.Core.Pipeline;
 using BuildSign.Core.Tests.Formats.NuGet;
 using BuildSign.Testing;
+using BuildSign.Core.Cms;
 
 namespace BuildSign.Core.Tests.Api;
 
@@ -188,7 +189,7 @@ public sealed class BuildSignerTests(NuGetFixture nuget) : IDisposable
         Assert.Equal("signed", document.RootElement.GetProperty("files")[0].GetProperty("status").GetString());
         Assert.Equal("software", document.RootElement.GetProperty("keyProtection").GetString());
         Assert.Equal(1, document.RootElement.GetProperty("signed").GetInt32());
-        Assert.Equal(result.Files, ResultJson.DeserializeSignResult(json)!.Files);
+        Assert.Equal(json, ResultJson.Serialize(ResultJson.DeserializeSignResult(json)!));
     }
 
     [Fact]
@@ -218,7 +219,7 @@ public sealed class BuildSignerTests(NuGetFixture nuget) : IDisposable
         public ValueTask<SigningInput> PrepareAsync(string path, FileInspection inspection, SignatureOptions options, CancellationToken cancellationToken) => throw new NotSupportedException();
         public ValueTask EmbedAsync(string sourcePath, string outputPath, SigningInput input, SignedContent signature, ExistingSignatureAction action, CancellationToken cancellationToken) => throw new NotSupportedException();
         public ValueTask CheckWrittenAsync(string sourcePath, string outputPath, SigningInput input, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public ValueTask<Verification.FileVerification> VerifyAsync(string path, Verification.VerificationOptions options, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public ValueTask<BuildSign.Core.Verification.FileVerification> VerifyAsync(string path, BuildSign.Core.Verification.VerificationOptions options, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 
     /// <summary>Progress delivered on the reporting thread (Progress&lt;T&gt; would post it later).</summary>

@@ -30,11 +30,12 @@ public sealed class SigningKeyProvidersTests
     }
 
     [Theory]
-    [InlineData("https://signing.example/keys/abc", "signing service keys (https://) are not available in this build")]
+    [InlineData("https://signing.example/abc", "a signing service key URL must end in /v1/keys/KEY-ID")]
+    [InlineData("https://signing.example/v1/keys/abc?token=x", "the key string must not carry a secret (token); set BUILDSIGN_TOKEN instead")]
     [InlineData("http://signing.example/keys/abc", "a signing service key must use https://")]
-    [InlineData("vault:abc", "unknown kind of key 'vault:'; name one as file:…, pkcs11:…")]
-    [InlineData("correct horse battery staple", "unknown kind of key; name one as file:…, pkcs11:…")]
-    [InlineData("", "no key given; name one as file:…, pkcs11:…")]
+    [InlineData("vault:abc", "unknown kind of key 'vault:'; name one as file:…, https:…, pkcs11:…")]
+    [InlineData("correct horse battery staple", "unknown kind of key; name one as file:…, https:…, pkcs11:…")]
+    [InlineData("", "no key given; name one as file:…, https:…, pkcs11:…")]
     public async Task Other_key_strings_are_refused(string keyString, string message)
     {
         var error = await Assert.ThrowsAsync<SigningException>(() => SigningKeyProviders.CreateDefault().OpenAsync(keyString, null, CancellationToken.None));

@@ -87,7 +87,7 @@ public sealed class TimestampResponseValidatorTests
 
         var error = Assert.Throws<SigningException>(() => TimestampResponseValidator.Validate(TestTsa.Authority.Respond(other.Der), DigestAlgorithm.Sha256, sent.Imprint, other.Nonce));
 
-        Assert.Contains("different message imprint", error.Message);
+        Assert.Contains("imprint does not match the one requested", error.Message);
     }
 
     [Fact]

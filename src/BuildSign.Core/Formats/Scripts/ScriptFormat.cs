@@ -15,6 +15,11 @@ public sealed class ScriptFormat : IFileFormat
     /// <inheritdoc />
     public string Name => "script";
 
+    /// <summary>The warning for a UTF-8 script without a byte order mark that holds non-ASCII text.</summary>
+    public const string NoBomWarning =
+        "saved as UTF-8 without a byte order mark but holds non-ASCII text: Windows PowerShell 5.1 reads it in the ANSI code page, " +
+        "PowerShell 7 as UTF-8, so the signature verifies on one and fails on the other; save it as UTF-8 with a byte order mark (BOM) before signing";
+
     /// <inheritdoc />
     public bool Recognizes(FileHead head)
     {
@@ -35,8 +40,10 @@ public sealed class ScriptFormat : IFileFormat
     {
         ArgumentNullException.ThrowIfNull(options);
         var text = await ScriptText.ReadAsync(path, cancellationToken).ConfigureAwait(false);
-        var digest = ScriptDigest.Compute(text.Text.AsSpan(0, ContentLength(text, path)), options.Digest);
-        return AuthenticodeSigningInput.Create(WellKnownOids.SpcSipInfo, PowerShellSipInfo.Encode(), digest, options);
+        var contentLength = ContentLength(text, path);
+        var digest = ScriptDigest.Compute(text.Text.AsSpan(0, contentLength), options.Digest);
+        var input = AuthenticodeSigningInput.Create(WellKnownOids.SpcSipInfo, PowerShellSipInfo.Encode(), digest, options);
+        return text.IsAmbiguousWithoutBom(contentLength) ? input with { Warnings = [NoBomWarning] } : input;
     }
 
     /// <inheritdoc />
@@ -50,7 +57,7 @@ public sealed class ScriptFormat : IFileFormat
         var bytes = await File.ReadAllBytesAsync(sourcePath, cancellationToken).ConfigureAwait(false);
         var text = ScriptText.Decode(sourcePath, bytes);
         var contentLength = ContentLength(text, sourcePath);
-        var block = ScriptSignatureBlock.Format(signature.ContentInfo.Span, StyleOf(sourcePath), text.LineEnding(contentLength));
+        var block = ScriptSignatureBlock.Format(signature.ContentInfo.Span, StyleOf(sourcePath));
 
         await using var output = new FileStream(outputPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
         // The content is copied byte for byte, so the signed text is exactly what the user wrote.
@@ -96,10 +103,21 @@ public sealed class ScriptFormat : IFileFormat
 
     // Signing replaces: a block that is there now is dropped along with its leading line break. A
     // malformed one is refused rather than dropped, since it may hide script text after it.
-    private static int ContentLength(ScriptText text, string path) => ScriptSignatureBlock.Find(text.Text, StyleOf(path)) switch
+    private static int ContentLength(ScriptText text, string path)
     {
-        null => text.Text.Length,
-        { Problem: { } problem } => throw new SigningException(path, $"{problem}; remove it before signing"),
-        var block => block.ContentLength,
-    };
+        var length = ScriptSignatureBlock.Find(text.Text, StyleOf(path)) switch
+        {
+            null => text.Text.Length,
+            { Problem: { } problem } => throw new SigningException(path, $"{problem}; remove it before signing"),
+            var block => block.ContentLength,
+        };
+        var bytes = text.ByteCount(length);
+        if (bytes < ScriptText.MinimumSignableBytes)
+        {
+            throw new SigningException(path, text.IsEmpty(length)
+                ? "empty script: there is nothing to sign (Windows and osslsigncode refuse to sign it too)"
+                : $"script too short to sign ({bytes} bytes; Windows and osslsigncode need at least {ScriptText.MinimumSignableBytes})");
+        }
+        return length;
+    }
 }

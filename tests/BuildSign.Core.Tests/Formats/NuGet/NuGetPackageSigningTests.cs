@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using BuildSign.Core.Formats;
 using BuildSign.Core.Formats.NuGet;
 using BuildSign.Testing;
+using BuildSign.Core.Cms;
 
 namespace BuildSign.Core.Tests.Formats.NuGet;
 

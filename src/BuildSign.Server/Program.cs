@@ -1,0 +1,1 @@
+return await BuildSign.Server.Hosting.ServerCommandLine.RunAsync(args).ConfigureAwait(false);
