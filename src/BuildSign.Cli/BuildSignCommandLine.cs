@@ -14,10 +14,10 @@ internal static class BuildSignCommandLine
         KeysCommand.Create(),
         DevCommand.Create(),
         TsaCommand.Create(),
-        GitHubActionCommand.Create(),
         AttestationCommand.Create(),
         AuditCommand.Create(),
         ServiceCommand.Create(),
+        GitHubActionCommand.Create(),
     };
 
     /// <summary>
