@@ -10,6 +10,8 @@ namespace BuildSign.Core.Formats.Containers;
 /// byte (their compressed data is never recompressed); replaced entries are compressed again with
 /// their own method (stored or deflate) and get a new CRC and sizes. The central directory and end
 /// record are rebuilt with the new offsets. Streams throughout; only headers are held in memory.
+/// The one zip writer of the project: containers with signed inner files, and packages with their
+/// signature entry, are both written here.
 /// </summary>
 internal static class ContainerRewriter
 {
@@ -50,9 +52,8 @@ internal static class ContainerRewriter
             }
         }
         var added = new List<(ZipStoredEntry Entry, long Offset)>();
-        foreach (var (name, file) in changes.Additions)
+        foreach (var entry in changes.Additions)
         {
-            var entry = new ZipStoredEntry(name, await File.ReadAllBytesAsync(file, cancellationToken).ConfigureAwait(false));
             added.Add((entry, output.Position));
             await entry.WriteLocalRecordAsync(output, cancellationToken).ConfigureAwait(false);
         }

@@ -1,3 +1,4 @@
+using BuildSign.Core.Formats.Zip;
 using BuildSign.Core.Pipeline;
 using BuildSign.Core.Formats;
 using BuildSign.Core.Formats.Containers;
@@ -36,7 +37,7 @@ internal static class ContainerAssembler
                 }
                 else
                 {
-                    changes.Additions.Add((name, signature));
+                    changes.Additions.Add(new ZipStoredEntry(name, await File.ReadAllBytesAsync(signature, cancellationToken).ConfigureAwait(false)));
                 }
             }
         }
