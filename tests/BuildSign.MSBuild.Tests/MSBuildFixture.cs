@@ -66,7 +66,17 @@ public sealed class MSBuildFixture : IAsyncLifetime
     public string Key => Token.RsaKeyString;
 
     /// <summary>Runs dotnet with the run's shared packages folder and CLI home, and BuildSign properties from <paramref name="properties"/> as environment variables.</summary>
-    public ToolResult Dotnet(string workingDirectory, IDictionary<string, string?> properties, params string[] arguments)
+    public ToolResult Dotnet(string workingDirectory, IDictionary<string, string?> properties, params string[] arguments) =>
+        RunDotnet("dotnet", workingDirectory, properties, arguments);
+
+    /// <summary>
+    /// <c>dotnet nuget verify --all</c> through the private SDK view that trusts the test root
+    /// (<see cref="SdkTrustedRoots"/>): the installed SDK's bundles are never changed.
+    /// </summary>
+    public ToolResult NuGetVerify(string workingDirectory, string package) =>
+        RunDotnet(_trust?.DotnetPath ?? throw new InvalidOperationException("the fixture is not initialized"), workingDirectory, new Dictionary<string, string?>(), "nuget", "verify", "--all", package, "-v", "n");
+
+    private ToolResult RunDotnet(string dotnet, string workingDirectory, IDictionary<string, string?> properties, params string[] arguments)
     {
         var environment = new Dictionary<string, string?>
         {
@@ -84,7 +94,7 @@ public sealed class MSBuildFixture : IAsyncLifetime
         {
             environment[name] = value;
         }
-        return ExternalTool.Run("dotnet", arguments, environment, workingDirectory, TimeSpan.FromMinutes(6));
+        return ExternalTool.Run(dotnet, arguments, environment, workingDirectory, TimeSpan.FromMinutes(6));
     }
 
     /// <summary>The properties that turn signing on: the token's key and the local timestamp server.</summary>

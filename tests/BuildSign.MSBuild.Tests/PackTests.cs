@@ -29,7 +29,7 @@ public sealed class PackTests(MSBuildFixture fixture)
         Assert.Contains(pack.Summaries, l => l.StartsWith("BuildSign: 2 signed, 0 skipped", StringComparison.Ordinal));
         foreach (var package in new[] { "BuildSign.Example.Packable.1.2.3.nupkg", "BuildSign.Example.Packable.1.2.3.snupkg" })
         {
-            var verify = fixture.Dotnet(solution.Directory, new Dictionary<string, string?>(), "nuget", "verify", "--all", solution.PathOf("out/" + package), "-v", "n");
+            var verify = fixture.NuGetVerify(solution.Directory, solution.PathOf("out/" + package));
             Assert.True(verify.ExitCode == 0, $"dotnet nuget verify {package}:\n{verify.Output}");
         }
         var extracted = solution.PathOf("extracted");
