@@ -33,6 +33,8 @@ source "$BENCH/lib/prepare.sh"
 source "$BENCH/lib/measure.sh"
 # shellcheck source=lib/report.sh
 source "$BENCH/lib/report.sh"
+# shellcheck source=lib/service.sh
+source "$BENCH/lib/service.sh"
 
 # The scaling counts: a tenth, three tenths and all of --files (100, 300, 1000), and 3000 on request.
 COUNTS=($((FILES / 10)) $((FILES * 3 / 10)) "$FILES")
@@ -130,7 +132,7 @@ main() {
   : >"$RAW"
   LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
   start_tsa "$LATENCY_MS"
-  trap 'kill "$TSA_PID" 2>/dev/null || true' EXIT
+  trap 'kill "$TSA_PID" 2>/dev/null || true; stop_service' EXIT
 
   sha_speed
   local count
@@ -139,6 +141,9 @@ main() {
   done
   scenario ecdsa ecdsa "$FILES" "" buildsign osslsigncode floor
   scenario rsa-tsa rsa "$FILES" "$TSA_URL" buildsign osslsigncode
+  start_service
+  service_scenario "$FILES"
+  stop_service
   [ "$BIG" = 0 ] || big_file
   LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
