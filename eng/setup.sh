@@ -12,9 +12,15 @@ command -v pkcs11-tool >/dev/null || need_packages+=(opensc)
 [ -e /usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so ] || [ -e /usr/lib/aarch64-linux-gnu/engines-3/pkcs11.so ] || need_packages+=(libengine-pkcs11-openssl)
 command -v openssl >/dev/null || need_packages+=(openssl)
 [ -x /usr/bin/time ] || need_packages+=(time)
+# The Windows API check: Wine's WinVerifyTrust/CryptMsg run a small mingw-w64 program (tests/BuildSign.Testing/WinVerify).
+[ -x /usr/lib/wine/wine64 ] || need_packages+=(wine64)
+command -v x86_64-w64-mingw32-gcc >/dev/null || need_packages+=(gcc-mingw-w64-x86-64)
 # The signing service's tests: ClamAV as the scan hook (clamscan, sigtool), PostgreSQL for several instances.
 command -v clamscan >/dev/null && command -v sigtool >/dev/null || need_packages+=(clamav)
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need_packages+=(postgresql)
+# The container tests check archives with readers BuildSign did not write: unzip and Python's zipfile.
+command -v unzip >/dev/null || need_packages+=(unzip)
+command -v python3 >/dev/null || need_packages+=(python3)
 
 osslsigncode_ok() {
   command -v osslsigncode >/dev/null || return 1

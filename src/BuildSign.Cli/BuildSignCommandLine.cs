@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using BuildSign.Cli.Commands;
 
 namespace BuildSign.Cli;
@@ -18,14 +19,30 @@ internal static class BuildSignCommandLine
         ServiceCommand.Create(),
     };
 
+    /// <summary>
+    /// Words that look like options but are none (<c>--timestamp-ur</c>, <c>--bogus</c>) would otherwise
+    /// become paths, and a run would sign without the option the user meant: they are usage errors.
+    /// A file whose name starts with '-' can still be named after <c>--</c>.
+    /// </summary>
+    internal static IEnumerable<string> UnknownOptions(ParseResult result)
+    {
+        var doubleDash = result.Tokens.Select((t, i) => (t, i)).FirstOrDefault(x => x.t.Type == TokenType.DoubleDash) is { t: not null } found ? found.i : int.MaxValue;
+        var literal = new HashSet<Token>(result.Tokens.Skip(Math.Min(doubleDash, result.Tokens.Count)), ReferenceEqualityComparer.Instance);
+        return result.CommandResult.Children.OfType<System.CommandLine.Parsing.ArgumentResult>()
+            .SelectMany(a => a.Tokens)
+            .Where(t => t.Value.Length > 1 && t.Value[0] == '-' && !literal.Contains(t))
+            .Select(t => $"unknown option '{t.Value}' (a file whose name starts with '-' goes after --)");
+    }
+
     public static async Task<int> RunAsync(string[] args)
     {
         var result = Create().Parse(args);
-        if (result.Errors.Count > 0)
+        var errors = result.Errors.Select(e => e.Message).Concat(UnknownOptions(result)).ToList();
+        if (errors.Count > 0)
         {
-            foreach (var error in result.Errors)
+            foreach (var error in errors)
             {
-                await Console.Error.WriteLineAsync($"buildsign: {error.Message}").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"buildsign: {Output.TerminalText.Escape(error)}").ConfigureAwait(false);
             }
             return ExitCodes.Usage;
         }

@@ -1,4 +1,4 @@
-using BuildSign.Core.Timestamping.Authority;
+using BuildSign.DevTools.Timestamping;
 using BuildSign.Testing;
 
 namespace BuildSign.Cli.Tests;
@@ -38,7 +38,10 @@ public sealed class CliFixture : IAsyncLifetime
     /// <summary>Runs <c>buildsign</c> with the token's SoftHSM2 configuration.</summary>
     public ToolResult Run(params string[] arguments) => RunWith(null, arguments);
 
-    public ToolResult RunWith(IDictionary<string, string?>? extraEnvironment, params string[] arguments)
+    public ToolResult RunWith(IDictionary<string, string?>? extraEnvironment, params string[] arguments) => RunIn(null, extraEnvironment, arguments);
+
+    /// <summary>Runs <c>buildsign</c> in <paramref name="workingDirectory"/> (the test's own when null).</summary>
+    public ToolResult RunIn(string? workingDirectory, IDictionary<string, string?>? extraEnvironment, params string[] arguments)
     {
         var environment = new Dictionary<string, string?>(Token.Environment) { ["DOTNET_NOLOGO"] = "1" };
         foreach (var (name, value) in extraEnvironment ?? new Dictionary<string, string?>())
@@ -46,7 +49,7 @@ public sealed class CliFixture : IAsyncLifetime
             environment[name] = value;
         }
         var cli = Path.Combine(AppContext.BaseDirectory, "buildsign.dll");
-        return ExternalTool.Run("dotnet", [cli, .. arguments], environment, timeout: TimeSpan.FromMinutes(3));
+        return ExternalTool.Run("dotnet", [cli, .. arguments], environment, workingDirectory, timeout: TimeSpan.FromMinutes(3));
     }
 }
 

@@ -69,7 +69,7 @@ public sealed class ContainerSigningTests(CliFixture cli) : IDisposable
 
         var cms = ExternalTool.Run("openssl", "cms", "-verify", "-binary", "-inform", "DER", "-in", zip + ".p7s", "-content", zip, "-CAfile", cli.Pki.RootPem, "-purpose", "any", "-out", "/dev/null");
         Assert.True(cms.ExitCode == 0, cms.Output);
-        var verify = cli.Run("verify", "--trusted-certificate", cli.Pki.RootPem, zip);
+        var verify = cli.Run("verify", "--trusted-certificate", cli.Pki.RootPem, "--trusted-timestamp-certificate", cli.Pki.RootPem, zip);
         Assert.True(verify.ExitCode == 0, verify.Output);
         Assert.Contains($"valid     {zip} (zip, 1 signature)", verify.StandardOutput);
         using var archive = ZipFile.OpenRead(zip);

@@ -3,6 +3,7 @@ using System.Text;
 using BuildSign.Core.Cms;
 using BuildSign.Core.Formats;
 using BuildSign.Testing;
+using BuildSign.Core;
 
 namespace BuildSign.Cli.Tests;
 
@@ -31,7 +32,7 @@ public sealed class FormatSigningTests(CliFixture cli) : IDisposable
         var verify = ExternalTool.Run("osslsigncode", "verify", "-CAfile", cli.Pki.RootPem, "-TSA-CAfile", cli.Pki.RootPem, "-in", script);
         Assert.True(verify.ExitCode == 0, verify.Output);
         Assert.Contains("Timestamp verified using:", verify.StandardOutput);
-        var ours = cli.Run("verify", "--trusted-certificate", cli.Pki.RootPem, script);
+        var ours = cli.Run("verify", "--trusted-certificate", cli.Pki.RootPem, "--trusted-timestamp-certificate", cli.Pki.RootPem, script);
         Assert.True(ours.ExitCode == 0, ours.Output);
         Assert.Contains("(script, 1 signature)", ours.StandardOutput);
     }
@@ -59,13 +60,13 @@ public sealed class FormatSigningTests(CliFixture cli) : IDisposable
         Assert.True(ts.ExitCode == 0, ts.Output);
         Assert.Contains("Verification: OK", ts.StandardOutput);
 
-        var ours = cli.Run("verify", "--trusted-certificate", cli.Pki.RootPem, archive);
+        var ours = cli.Run("verify", "--trusted-certificate", cli.Pki.RootPem, "--trusted-timestamp-certificate", cli.Pki.RootPem, archive);
         Assert.True(ours.ExitCode == 0, ours.Output);
         Assert.Contains("(detached, 1 signature)", ours.StandardOutput);
 
         TestPeFiles.FlipByte(archive, 100);
         Assert.NotEqual(0, ExternalTool.Run("openssl", "cms", "-verify", "-binary", "-inform", "DER", "-in", signature, "-content", archive, "-CAfile", cli.Pki.RootPem, "-purpose", "any", "-out", "/dev/null").ExitCode);
-        var tampered = cli.Run("verify", "--trusted-certificate", cli.Pki.RootPem, archive);
+        var tampered = cli.Run("verify", "--trusted-certificate", cli.Pki.RootPem, "--trusted-timestamp-certificate", cli.Pki.RootPem, archive);
         Assert.Equal(1, tampered.ExitCode);
         Assert.Contains("digest mismatch", tampered.Output);
     }

@@ -39,6 +39,8 @@ public sealed class KeysAndDevCommandTests(CliFixture cli) : IDisposable
         var key = keyLine["export BUILDSIGN_KEY='".Length..^1];
         Assert.StartsWith("pkcs11:token=buildsign-dev;object=signer", key);
         var pin = File.ReadAllText(Path.Combine(folder, "pin")).Trim();
+        // The PIN file is the PIN and a line break, no byte order mark: other PKCS#11 tools read it raw.
+        Assert.Equal(System.Text.Encoding.ASCII.GetBytes(pin + "\n"), File.ReadAllBytes(Path.Combine(folder, "pin")));
         Assert.DoesNotContain(pin, init.Output);
         Assert.DoesNotContain(pin, key);
 

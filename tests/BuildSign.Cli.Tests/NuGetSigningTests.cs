@@ -37,7 +37,7 @@ public sealed class NuGetSigningTests(CliFixture cli, PackedPackage package) : I
         Assert.Contains("Timestamp:", verify.Output);
         Assert.DoesNotContain("NU3027", verify.Output); // "the signature should be timestamped" must not appear
 
-        var ours = cli.Run("verify", "--trusted-certificate", cli.Pki.RootPem, nupkg);
+        var ours = cli.Run("verify", "--trusted-certificate", cli.Pki.RootPem, "--trusted-timestamp-certificate", cli.Pki.RootPem, nupkg);
         Assert.True(ours.ExitCode == 0, ours.Output);
         Assert.Contains("(nupkg, 1 signature)", ours.StandardOutput);
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using BuildSign.Testing;
+using BuildSign.DevTools.Timestamping;
 
 namespace BuildSign.Cli.Tests;
 
@@ -38,7 +39,7 @@ public sealed class SignCommandTests(CliFixture cli) : IDisposable
             Assert.Contains("CLI test", verify.StandardOutput);
         }
 
-        var ours = cli.Run("verify", "--trusted-certificate", cli.Pki.RootPem, pe32, pe64);
+        var ours = cli.Run("verify", "--trusted-certificate", cli.Pki.RootPem, "--trusted-timestamp-certificate", cli.Pki.RootPem, pe32, pe64);
         Assert.True(ours.ExitCode == 0, ours.Output);
         Assert.Contains("2 valid, 0 invalid", ours.StandardOutput);
         Assert.Contains("hardware-local", ours.StandardOutput);
@@ -53,6 +54,7 @@ public sealed class SignCommandTests(CliFixture cli) : IDisposable
         Assert.True(result.ExitCode == 0, result.Output);
         Assert.Contains("sha384", result.StandardOutput);
         Assert.Contains("no timestamp", result.StandardOutput);
+        Assert.Contains("warning: no timestamp server given", result.StandardError);
         var verify = Osslsigncode(file);
         Assert.True(verify.ExitCode == 0, verify.Output);
         Assert.Contains("Message digest algorithm  : SHA384", verify.StandardOutput);
@@ -72,7 +74,7 @@ public sealed class SignCommandTests(CliFixture cli) : IDisposable
         Assert.Equal(2, blocks.Count);
         Assert.All(blocks, b => Assert.Contains("Signature verification: ok", b));
 
-        var ours = cli.Run("verify", "--trusted-certificate", cli.Pki.RootPem, file);
+        var ours = cli.Run("verify", "--trusted-certificate", cli.Pki.RootPem, "--trusted-timestamp-certificate", cli.Pki.RootPem, file);
         Assert.True(ours.ExitCode == 0, ours.Output);
         Assert.Contains("(pe, 2 signatures)", ours.StandardOutput);
     }
@@ -244,7 +246,7 @@ public sealed class SignCommandTests(CliFixture cli) : IDisposable
         Assert.True(result.ExitCode == 0, result.Output);
         var lines = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.All(lines, l => Assert.Contains("software key", l));
-        var verify = cli.Run("verify", "--trusted-certificate", cli.Pki.RootPem, "--refuse-software-keys", file);
+        var verify = cli.Run("verify", "--trusted-certificate", cli.Pki.RootPem, "--trusted-timestamp-certificate", cli.Pki.RootPem, "--refuse-software-keys", file);
         Assert.Equal(1, verify.ExitCode);
         Assert.Contains("software key", verify.Output);
     }
@@ -262,8 +264,8 @@ public sealed class SignCommandTests(CliFixture cli) : IDisposable
     [Fact]
     public async Task TimestampConcurrencyBoundsTheRequestsInFlight()
     {
-        var authority = BuildSign.Core.Timestamping.Authority.TimestampAuthority.FromPemFiles(cli.Pki.TsaLeafPem, cli.Pki.TsaKeyPem);
-        await using var slowTsa = new BuildSign.Core.Timestamping.Authority.TimestampAuthorityServer(authority, new() { Latency = TimeSpan.FromMilliseconds(150) });
+        var authority = BuildSign.DevTools.Timestamping.TimestampAuthority.FromPemFiles(cli.Pki.TsaLeafPem, cli.Pki.TsaKeyPem);
+        await using var slowTsa = new BuildSign.DevTools.Timestamping.TimestampAuthorityServer(authority, new() { Latency = TimeSpan.FromMilliseconds(150) });
         slowTsa.Start();
         var source = TestPeFiles.Unsigned(_dir, TestPeFiles.Pe32);
         var files = Enumerable.Range(0, 6).Select(i => _dir.File($"c{i}.dll")).ToArray();
@@ -286,7 +288,7 @@ public sealed class SignCommandTests(CliFixture cli) : IDisposable
         var file = TestPeFiles.Unsigned(_dir, TestPeFiles.Pe32);
         Assert.Equal(0, cli.Run("sign", "--key", cli.Token.RsaKeyString, file).ExitCode);
         TestPeFiles.FlipByte(file, 1024);
-        var result = cli.Run("verify", "--trusted-certificate", cli.Pki.RootPem, file);
+        var result = cli.Run("verify", "--trusted-certificate", cli.Pki.RootPem, "--trusted-timestamp-certificate", cli.Pki.RootPem, file);
         Assert.Equal(1, result.ExitCode);
         Assert.Contains($"INVALID", result.StandardError);
         Assert.Contains("0 valid, 1 invalid", result.StandardOutput);
@@ -298,5 +300,35 @@ public sealed class SignCommandTests(CliFixture cli) : IDisposable
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [Fact]
+    public void TheJsonResultIsTheVersionedContractAndSaysWhenThereIsNoTimestamp()
+    {
+        var file = TestPeFiles.Unsigned(_dir, TestPeFiles.Pe32Plus);
+
+        var result = cli.Run("sign", "--key", cli.Token.EcdsaKeyString, "--json", file);
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        using var json = JsonDocument.Parse(result.StandardOutput);
+        Assert.Equal(1, json.RootElement.GetProperty("schemaVersion").GetInt32());
+        Assert.True(json.RootElement.GetProperty("succeeded").GetBoolean());
+        Assert.Equal("none", json.RootElement.GetProperty("timestamp").GetString());
+        Assert.Contains("no timestamp server", json.RootElement.GetProperty("warnings")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal("signed", json.RootElement.GetProperty("files")[0].GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public void AFileNameWithControlCharactersCannotForgeAnOutputLine()
+    {
+        var file = _dir.File("evil\nsigned    fake.dll\u001b[31m.txt");
+        File.WriteAllText(file, "text");
+
+        var result = cli.Run("sign", "--key", $"file:{cli.Pki.RsaPfx}", "--timestamp-url", cli.TimestampUrl.ToString(), file);
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.Contains("evil\\x0asigned    fake.dll\\x1b[31m.txt", result.StandardOutput);
+        Assert.DoesNotContain("\u001b", result.Output);
+        Assert.DoesNotContain(result.StandardOutput.Split('\n'), line => line.StartsWith("signed    fake.dll", StringComparison.Ordinal));
     }
 }

@@ -2,8 +2,11 @@
 namespace BuildSign.Testing;
 
 /// <summary>Runs the dotnet CLI isolated from the user's home: its own CLI home and package folder.</summary>
-public sealed class DotnetCommand(string isolationRoot)
+public sealed class DotnetCommand(string isolationRoot, string dotnetPath = "dotnet")
 {
+    /// <summary>The <c>dotnet</c> that runs: the installed one, or a private SDK view (<see cref="SdkTrustedRoots"/>).</summary>
+    public string DotnetPath { get; } = dotnetPath;
+
     public IDictionary<string, string?> Environment { get; } = new Dictionary<string, string?>
     {
         ["DOTNET_CLI_HOME"] = Path.Combine(isolationRoot, "cli-home"),
@@ -15,7 +18,11 @@ public sealed class DotnetCommand(string isolationRoot)
     };
 
     public ToolResult Run(string workingDirectory, params string[] arguments) =>
-        ExternalTool.Run("dotnet", arguments, Environment, workingDirectory, TimeSpan.FromMinutes(4));
+        ExternalTool.Run(DotnetPath, arguments, Environment, workingDirectory, TimeSpan.FromMinutes(4));
+
+    /// <summary><c>dotnet nuget sign</c> with a PFX and no timestamp, the reference signer (writes into <paramref name="outputDirectory"/>).</summary>
+    public ToolResult NuGetSign(string package, string pfx, string outputDirectory) =>
+        Run(Path.GetDirectoryName(package)!, "nuget", "sign", package, "--certificate-path", pfx, "--overwrite", "-o", outputDirectory);
 
     /// <summary><c>dotnet nuget verify --all</c>, the independent verifier.</summary>
     public ToolResult NuGetVerify(string package) =>

@@ -2,7 +2,7 @@ namespace BuildSign.Testing;
 
 /// <summary>
 /// A real, unsigned package made by <c>dotnet pack</c> from a one-class library, with the test
-/// root trusted by the SDK's NuGet while it lives. Packing costs seconds: share one per test class or collection.
+/// root trusted by a private view of the SDK while it lives (the installed SDK is never changed). Packing costs seconds: share one per test class or collection.
 /// </summary>
 public sealed class PackedTestPackage : IDisposable
 {
@@ -11,7 +11,7 @@ public sealed class PackedTestPackage : IDisposable
 
     public PackedTestPackage(string packageId, string version)
     {
-        Dotnet = new DotnetCommand(_directory.Path);
+        var plainDotnet = new DotnetCommand(_directory.Path);
         var project = Directory.CreateDirectory(_directory.File("project")).FullName;
         File.WriteAllText(Path.Combine(project, packageId + ".csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
@@ -25,19 +25,20 @@ public sealed class PackedTestPackage : IDisposable
             </Project>
             """);
         File.WriteAllText(Path.Combine(project, "Greeter.cs"), $"namespace {packageId}; public static class Greeter {{ public static string Hello() => \"hello\"; }}\n");
-        var pack = Dotnet.Run(project, "pack", "-c", "Release", "-o", _directory.File("out"), "-nodeReuse:false");
+        var pack = plainDotnet.Run(project, "pack", "-c", "Release", "-o", _directory.File("out"), "-nodeReuse:false");
         if (pack.ExitCode != 0)
         {
             throw new InvalidOperationException("dotnet pack failed: " + pack.Output);
         }
         Unsigned = _directory.File($"out/{packageId}.{version}.nupkg");
         _trust = new SdkTrustedRoots(TestPki.Shared.RootPem);
+        Dotnet = new DotnetCommand(_directory.Path, _trust.DotnetPath);
     }
 
     /// <summary>The packed, unsigned package. Tests copy it; they never change it.</summary>
     public string Unsigned { get; }
 
-    /// <summary>The isolated dotnet CLI, for <c>dotnet nuget verify</c>.</summary>
+    /// <summary>The isolated dotnet CLI whose NuGet trusts the test root, for <c>dotnet nuget verify</c> and <c>sign</c>.</summary>
     public DotnetCommand Dotnet { get; }
 
     public void Dispose()

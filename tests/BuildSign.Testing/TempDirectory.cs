@@ -1,12 +1,12 @@
 namespace BuildSign.Testing;
 
-/// <summary>A private folder under the system temp directory, removed on dispose.</summary>
+/// <summary>A private folder (0700: only its owner can enter) under the system temp directory, removed on dispose.</summary>
 public sealed class TempDirectory : IDisposable
 {
     public TempDirectory(string prefix = "buildsign-test")
     {
         Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"{prefix}-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(Path);
+        OwnerOnlyDirectory.Create(Path);
     }
 
     public string Path { get; }

@@ -11,14 +11,27 @@ namespace BuildSign.Testing;
 /// </summary>
 public sealed class TestPki
 {
-    private static readonly Lazy<TestPki> SharedInstance = new(() => new TestPki(System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"buildsign-pki-{Environment.ProcessId}")));
+    private const string SharedPrefix = "buildsign-pki";
+
+    // One per test process, in an owner-only folder removed when the process exits; folders of
+    // killed runs are removed by the next run.
+    private static readonly Lazy<TestPki> SharedInstance = new(() =>
+    {
+        OwnerOnlyDirectory.RemoveStale(SharedPrefix);
+        var pki = new TestPki(System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"{SharedPrefix}-{Environment.ProcessId}"));
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { System.IO.Directory.Delete(pki.Directory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        };
+        return pki;
+    });
 
     public static TestPki Shared => SharedInstance.Value;
 
     public TestPki(string directory)
     {
         Directory = directory;
-        System.IO.Directory.CreateDirectory(directory);
+        OwnerOnlyDirectory.Create(directory);
         var notBefore = DateTimeOffset.UtcNow.AddDays(-1);
         var notAfter = DateTimeOffset.UtcNow.AddYears(2);
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using BuildSign.Core;
-using BuildSign.Core.Keys.Pkcs11.DevToken;
+using BuildSign.DevTools.Tokens;
 
 namespace BuildSign.Cli.Commands;
 

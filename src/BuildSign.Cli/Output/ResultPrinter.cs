@@ -93,6 +93,10 @@ internal sealed class ResultPrinter(TextWriter output, TextWriter error, bool js
                     }
                     break;
             }
+            foreach (var warning in file.Warnings)
+            {
+                error.WriteLine($"{"warning",-9} {TerminalText.Escape(file.File)}: {TerminalText.Escape(warning)}");
+            }
         }
         if (result.Key is not null)
         {

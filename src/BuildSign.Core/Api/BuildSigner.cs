@@ -60,6 +60,22 @@ public sealed class BuildSigner
             {
                 return Fail($"{key.DisplayName} is a software key, and software keys are refused", key);
             }
+            // A signature under a certificate verifiers refuse would replace good ones: refuse first.
+            if (key is not null && request.DryRun && SignerCertificatePreflight.FindProblem(key.Certificate, _services.TimeProvider.GetUtcNow()) is { } certificateProblem)
+            {
+                return Fail(certificateProblem, key);
+            }
+            if (key is not null && !request.DryRun)
+            {
+                try
+                {
+                    await SigningKeyPreflight.CheckAsync(key, _services.TimeProvider, request.RunContext, cancellationToken).ConfigureAwait(false);
+                }
+                catch (SigningException exception)
+                {
+                    return Fail(exception.Message, key);
+                }
+            }
             var options = RunOptions(request, key);
             SigningPlan plan;
             try
@@ -72,6 +88,10 @@ public sealed class BuildSigner
             }
             using (plan)
             {
+                foreach (var note in plan.Notes)
+                {
+                    Warn(warnings, progress, note);
+                }
                 var all = plan.AllFiles.ToList();
                 progress?.Report(new SigningProgress(SigningProgressKind.Planned, null, null, null, 0, all.Count));
                 var toSign = all.Count(f => f.WillSign);
@@ -98,7 +118,7 @@ public sealed class BuildSigner
                 }
                 using var timestamps = request.TimestampUrls.Count == 0
                     ? null
-                    : new TimestampClient(new TimestampOptions { Urls = request.TimestampUrls, MaxConcurrentRequests = request.TimestampConcurrency });
+                    : new TimestampClient(new TimestampOptions { Urls = request.TimestampUrls, MaxConcurrentRequests = request.TimestampConcurrency }, _services.TimeProvider);
                 var completed = 0;
                 var pipeline = new SigningPipeline(key!, timestamps, request.RunContext)
                 {
@@ -106,6 +126,10 @@ public sealed class BuildSigner
                     {
                         var done = Interlocked.Increment(ref completed);
                         progress?.Report(new SigningProgress(ProgressKindOf(file.Status), file.Path, file.Format, file.Error, done, all.Count));
+                        foreach (var warning in file.Warnings)
+                        {
+                            progress?.Report(new SigningProgress(SigningProgressKind.Warning, file.Path, file.Format, warning, done, all.Count));
+                        }
                     },
                 };
                 var run = await pipeline.ExecuteAsync(plan, options, cancellationToken).ConfigureAwait(false);
@@ -136,7 +160,9 @@ public sealed class BuildSigner
             options = new VerificationOptions
             {
                 TrustedCertificates = [.. request.TrustedCertificates.Select(p => Resolve(request.BaseDirectory, p)).SelectMany(CertificateFile.Load)],
+                TrustedTimestampCertificates = [.. request.TrustedTimestampCertificates.Select(p => Resolve(request.BaseDirectory, p)).SelectMany(CertificateFile.Load)],
                 RefuseSoftwareKeys = request.RefuseSoftwareKeys,
+                TimeProvider = _services.TimeProvider,
             };
         }
         catch (SigningException exception)
@@ -198,6 +224,7 @@ public sealed class BuildSigner
         Signature = new SignatureOptions { Digest = request.Digest, Description = request.Description, Url = request.Url },
         MaxParallelFiles = Math.Max(1, request.MaxParallelFiles),
         SignerCertificate = key?.Certificate,
+        RemoveLeftovers = !request.DryRun,
     };
 
     private static string Resolve(string? baseDirectory, string path) =>
@@ -259,6 +286,7 @@ public sealed class BuildSigner
         TimestampTime = file.TimestampTime,
         KeyProtection = file.KeyProtection?.ToText(),
         Error = file.Error,
+        Warnings = file.Warnings,
         Round = file.Round,
         ExistingSignatures = existingSignatures,
         Detail = file.Detail,

@@ -14,4 +14,7 @@ public sealed record BuildSignerServices
 
     /// <summary>The formats, most specific first.</summary>
     public FormatRegistry Formats { get; init; } = DefaultFormats.CreateRegistry();
+
+    /// <summary>The clock for certificate validity and timestamp waits; the system clock by default.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

@@ -36,6 +36,9 @@ public sealed record FileResult
     /// <summary>Why the file failed, was skipped or is refused; null otherwise.</summary>
     public string? Error { get; init; }
 
+    /// <summary>What the user should know about this file's signature although it was made (a script whose text Windows may read differently).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>The container round: inner files are signed in earlier rounds than their containers.</summary>
     public int Round { get; init; }
 

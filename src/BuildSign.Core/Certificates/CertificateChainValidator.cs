@@ -19,9 +19,12 @@ public static class CertificateChainValidator
     /// </summary>
     public static string? Validate(X509Certificate2 leaf, IEnumerable<X509Certificate2> extra, IReadOnlyList<X509Certificate2> anchors, string requiredUsage, DateTime time)
     {
+        ArgumentNullException.ThrowIfNull(leaf);
+        ArgumentNullException.ThrowIfNull(anchors);
         using var chain = new X509Chain();
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         chain.ChainPolicy.VerificationTime = time;
+        chain.ChainPolicy.VerificationTimeIgnored = false;
         chain.ChainPolicy.ApplicationPolicy.Add(new Oid(requiredUsage));
         chain.ChainPolicy.ExtraStore.AddRange(extra.ToArray());
         if (anchors.Count > 0)
@@ -29,17 +32,27 @@ public static class CertificateChainValidator
             chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
             chain.ChainPolicy.CustomTrustStore.AddRange(anchors.ToArray());
         }
-        if (chain.Build(leaf))
+        bool built;
+        try
+        {
+            built = chain.Build(leaf);
+        }
+        catch (CryptographicException e)
+        {
+            return $"certificate chain of '{leaf.Subject}' cannot be built: {e.Message}";
+        }
+        if (built)
         {
             return null;
         }
+        var purpose = requiredUsage == CodeSigning ? "code signing" : "timestamping";
         var reasons = chain.ChainStatus
             .Where(s => s.Status != X509ChainStatusFlags.NoError)
             .Select(s => s.Status switch
             {
-                X509ChainStatusFlags.UntrustedRoot or X509ChainStatusFlags.PartialChain => "not trusted (no path to a trusted root; pass --trusted-certificate)",
-                X509ChainStatusFlags.NotTimeValid => "certificate expired or not yet valid at the signing time",
-                X509ChainStatusFlags.NotValidForUsage => "certificate not valid for " + (requiredUsage == CodeSigning ? "code signing" : "timestamping"),
+                X509ChainStatusFlags.UntrustedRoot or X509ChainStatusFlags.PartialChain => $"not trusted (no path to a root trusted for {purpose})",
+                X509ChainStatusFlags.NotTimeValid => $"certificate expired or not yet valid at {time:u}",
+                X509ChainStatusFlags.NotValidForUsage => $"certificate not valid for {purpose}",
                 _ => s.StatusInformation.Trim(),
             })
             .Distinct();

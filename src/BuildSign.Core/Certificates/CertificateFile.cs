@@ -9,9 +9,9 @@ public static class CertificateFile
     /// <summary>Loads every certificate in a PEM file, or the single certificate of a DER file.</summary>
     public static IReadOnlyList<X509Certificate2> Load(string path)
     {
-        if (!File.Exists(path))
+        if (Files.FileKinds.Of(path) is var kind && kind != Files.FileKind.Regular)
         {
-            throw new SigningException(path, "certificate file not found");
+            throw new SigningException(path, kind == Files.FileKind.Missing ? "certificate file not found" : $"the certificate file is {Files.FileKinds.Describe(kind)}");
         }
         try
         {

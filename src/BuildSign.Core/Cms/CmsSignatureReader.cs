@@ -1,13 +1,15 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using BuildSign.Core.Formats;
 
 namespace BuildSign.Core.Cms;
 
 /// <summary>
 /// Reads a ContentInfo holding a SignedData, keeping the raw bytes of what was signed: the
-/// signed attributes must be checked as encoded, not as re-encoded by a library.
+/// signed attributes must be checked as encoded, not as re-encoded by a library. Strict: DER
+/// only, every structure consumed to its end, exactly one signer, algorithm identifiers whose
+/// parameters are absent or NULL. A verifier that reads loosely can be made to call a tampered
+/// signature valid where Windows or OpenSSL refuse it.
 /// </summary>
 public static class CmsSignatureReader
 {
@@ -15,7 +17,7 @@ public static class CmsSignatureReader
     private static readonly Asn1Tag ContextOne = new(TagClass.ContextSpecific, 1);
     private static readonly Asn1Tag ConstructedContextZero = new(TagClass.ContextSpecific, 0, isConstructed: true);
 
-    /// <summary>Parses the DER (BER tolerated) of a CMS ContentInfo; throws <see cref="CryptographicException"/> when malformed.</summary>
+    /// <summary>Parses the DER of a CMS ContentInfo; throws <see cref="CryptographicException"/> when malformed.</summary>
     public static CmsSignature Read(ReadOnlyMemory<byte> contentInfo)
     {
         try
@@ -30,15 +32,28 @@ public static class CmsSignatureReader
 
     private static CmsSignature ReadCore(ReadOnlyMemory<byte> contentInfo)
     {
-        var outer = new AsnReader(contentInfo, AsnEncodingRules.BER).ReadSequence();
+        var top = new AsnReader(contentInfo, AsnEncodingRules.DER);
+        var outer = top.ReadSequence();
+        top.ThrowIfNotEmpty();
         var type = outer.ReadObjectIdentifier();
         if (type != WellKnownOids.SignedData)
         {
             throw new CryptographicException($"not a CMS SignedData (content type {type})");
         }
-        var signedData = outer.ReadSequence(ConstructedContextZero).ReadSequence();
-        signedData.ReadInteger();
-        signedData.ReadSetOf();
+        var explicitSignedData = outer.ReadSequence(ConstructedContextZero);
+        outer.ThrowIfNotEmpty();
+        var signedData = explicitSignedData.ReadSequence();
+        explicitSignedData.ThrowIfNotEmpty();
+        if (!signedData.TryReadInt32(out var version) || version is < 1 or > 5)
+        {
+            throw new CryptographicException("the SignedData version is not one CMS defines");
+        }
+        var digestAlgorithms = new List<string>();
+        var digestSet = signedData.ReadSetOf();
+        while (digestSet.HasData)
+        {
+            digestAlgorithms.Add(ReadAlgorithmIdentifier(digestSet));
+        }
 
         var encapsulated = signedData.ReadSequence();
         var contentType = encapsulated.ReadObjectIdentifier();
@@ -50,18 +65,21 @@ public static class CmsSignatureReader
             content = inner.HasSameClassAndValue(Asn1Tag.PrimitiveOctetString)
                 ? explicitContent.ReadOctetString()
                 : explicitContent.ReadEncodedValue();
+            explicitContent.ThrowIfNotEmpty();
         }
+        encapsulated.ThrowIfNotEmpty();
 
         var certificates = new List<X509Certificate2>();
         if (signedData.HasData && signedData.PeekTag().HasSameClassAndValue(ContextZero))
         {
-            var set = signedData.ReadSetOf(ContextZero);
+            var set = signedData.ReadSetOf(skipSortOrderValidation: true, ContextZero);
             while (set.HasData)
             {
                 var encoded = set.ReadEncodedValue();
+                // Only the certificate choice is used; attribute and other certificates are ignored.
                 if (encoded.Span[0] == 0x30)
                 {
-                    certificates.Add(X509CertificateLoader.LoadCertificate(encoded.Span));
+                    certificates.Add(LoadCertificate(encoded.Span));
                 }
             }
         }
@@ -69,25 +87,50 @@ public static class CmsSignatureReader
         {
             signedData.ReadEncodedValue(); // CRLs are not used
         }
-        var signerInfos = signedData.ReadSetOf();
+        var signerInfos = signedData.ReadSetOf(skipSortOrderValidation: true);
+        signedData.ThrowIfNotEmpty();
         if (!signerInfos.HasData)
         {
             throw new CryptographicException("the SignedData has no signer");
         }
-        return ReadSignerInfo(signerInfos.ReadSequence(), contentType, content, certificates);
+        var signerInfo = signerInfos.ReadSequence();
+        if (signerInfos.HasData)
+        {
+            throw new CryptographicException("the SignedData has more than one signer");
+        }
+        return ReadSignerInfo(signerInfo, contentType, content, certificates, digestAlgorithms);
     }
 
-    private static CmsSignature ReadSignerInfo(AsnReader signerInfo, string contentType, ReadOnlyMemory<byte>? content, List<X509Certificate2> certificates)
+    private static CmsSignature ReadSignerInfo(AsnReader signerInfo, string contentType, ReadOnlyMemory<byte>? content, List<X509Certificate2> certificates, List<string> digestAlgorithms)
     {
-        signerInfo.ReadInteger();
-        if (!signerInfo.PeekTag().HasSameClassAndValue(Asn1Tag.Sequence))
+        // Version 1 names the signer by issuer and serial number, version 3 by subject key
+        // identifier (what NuGet's signer writes); RFC 5652 5.3 ties each version to its form.
+        if (!signerInfo.TryReadInt32(out var version) || version is not (1 or 3))
         {
-            throw new CryptographicException("signers named by subject key identifier are not supported");
+            throw new CryptographicException("the SignerInfo version is neither 1 nor 3");
         }
-        var sid = signerInfo.ReadSequence();
-        var issuer = sid.ReadEncodedValue();
-        var serial = sid.ReadIntegerBytes();
-        var digestAlgorithm = signerInfo.ReadSequence().ReadObjectIdentifier();
+        ReadOnlyMemory<byte> issuer = default, serial = default;
+        ReadOnlyMemory<byte>? keyIdentifier = null;
+        if (signerInfo.PeekTag().HasSameClassAndValue(ContextZero))
+        {
+            if (version != 3)
+            {
+                throw new CryptographicException("a SignerInfo naming its signer by subject key identifier must be version 3");
+            }
+            keyIdentifier = signerInfo.ReadOctetString(ContextZero);
+        }
+        else
+        {
+            if (version != 1)
+            {
+                throw new CryptographicException("a SignerInfo naming its signer by issuer and serial number must be version 1");
+            }
+            var sid = signerInfo.ReadSequence();
+            issuer = sid.ReadEncodedValue();
+            serial = sid.ReadIntegerBytes();
+            sid.ThrowIfNotEmpty();
+        }
+        var digestAlgorithm = ReadAlgorithmIdentifier(signerInfo);
 
         ReadOnlyMemory<byte> signedAttributesDer = ReadOnlyMemory<byte>.Empty;
         IReadOnlyList<CmsAttribute> signedAttributes = [];
@@ -98,29 +141,86 @@ public static class CmsSignatureReader
             var asSet = encoded.ToArray();
             asSet[0] = 0x31;
             signedAttributesDer = asSet;
-            signedAttributes = ReadAttributes(new AsnReader(asSet, AsnEncodingRules.BER).ReadSetOf(skipSortOrderValidation: true));
+            var setReader = new AsnReader(asSet, AsnEncodingRules.DER);
+            signedAttributes = ReadAttributes(setReader.ReadSetOf(skipSortOrderValidation: true));
+            setReader.ThrowIfNotEmpty();
+            // Which of two messageDigests did the signer mean? RFC 5652 11: one instance, one value.
+            if (signedAttributes.GroupBy(a => a.Oid).FirstOrDefault(g => g.Count() > 1 || g.First().Values.Count > 1) is { } repeated)
+            {
+                throw new CryptographicException($"the signed attribute {repeated.Key} occurs more than once");
+            }
         }
-        var signatureAlgorithm = signerInfo.ReadSequence().ReadObjectIdentifier();
+        var signatureAlgorithm = ReadAlgorithmIdentifier(signerInfo);
         var signature = signerInfo.ReadOctetString();
         IReadOnlyList<CmsAttribute> unsigned = [];
         if (signerInfo.HasData && signerInfo.PeekTag().HasSameClassAndValue(ContextOne))
         {
             unsigned = ReadAttributes(signerInfo.ReadSetOf(skipSortOrderValidation: true, ContextOne));
         }
+        signerInfo.ThrowIfNotEmpty();
         return new CmsSignature
         {
             ContentType = contentType,
             EncapsulatedContent = content,
             Certificates = certificates,
+            DigestAlgorithmOids = digestAlgorithms,
             DigestAlgorithmOid = digestAlgorithm,
             SignerIssuer = issuer,
             SignerSerialNumber = serial,
+            SignerKeyIdentifier = keyIdentifier,
             SignedAttributesDer = signedAttributesDer,
             SignedAttributes = signedAttributes,
             SignatureAlgorithmOid = signatureAlgorithm,
             SignatureValue = signature,
             UnsignedAttributes = unsigned,
         };
+    }
+
+    // The platform parses certificate fields lazily: a corrupt validity or extension would throw
+    // later, from wherever it is first read. Read them all now, so a corrupt certificate makes a
+    // malformed signature here and nowhere else.
+    private static X509Certificate2 LoadCertificate(ReadOnlySpan<byte> der)
+    {
+        var certificate = X509CertificateLoader.LoadCertificate(der);
+        try
+        {
+            _ = certificate.NotBefore;
+            _ = certificate.NotAfter;
+            _ = certificate.Subject;
+            _ = certificate.Issuer;
+            _ = certificate.SerialNumberBytes;
+            _ = certificate.PublicKey.Oid.Value;
+            foreach (var extension in certificate.Extensions)
+            {
+                _ = extension switch
+                {
+                    X509EnhancedKeyUsageExtension usages => usages.EnhancedKeyUsages.Count,
+                    X509KeyUsageExtension usage => (int)usage.KeyUsages,
+                    X509BasicConstraintsExtension constraints => constraints.PathLengthConstraint,
+                    X509SubjectKeyIdentifierExtension identifier => identifier.SubjectKeyIdentifier?.Length ?? 0,
+                    _ => 0,
+                };
+            }
+            return certificate;
+        }
+        catch (Exception e) when (e is CryptographicException or FormatException or ArgumentException)
+        {
+            certificate.Dispose();
+            throw new CryptographicException($"a certificate in the signature is corrupt: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Reads an AlgorithmIdentifier whose parameters are absent or NULL (the only forms BuildSign accepts) and returns its OID.</summary>
+    internal static string ReadAlgorithmIdentifier(AsnReader reader)
+    {
+        var identifier = reader.ReadSequence();
+        var oid = identifier.ReadObjectIdentifier();
+        if (identifier.HasData)
+        {
+            identifier.ReadNull();
+        }
+        identifier.ThrowIfNotEmpty();
+        return oid;
     }
 
     private static List<CmsAttribute> ReadAttributes(AsnReader set)
@@ -131,10 +231,15 @@ public static class CmsSignatureReader
             var attribute = set.ReadSequence();
             var oid = attribute.ReadObjectIdentifier();
             var values = attribute.ReadSetOf(skipSortOrderValidation: true);
+            attribute.ThrowIfNotEmpty();
             var list = new List<ReadOnlyMemory<byte>>();
             while (values.HasData)
             {
                 list.Add(values.ReadEncodedValue());
+            }
+            if (list.Count == 0)
+            {
+                throw new CryptographicException($"attribute {oid} has no value");
             }
             attributes.Add(new CmsAttribute(oid, list));
         }

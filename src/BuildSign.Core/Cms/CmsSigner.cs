@@ -1,4 +1,3 @@
-using BuildSign.Core.Formats;
 using BuildSign.Core.Keys;
 
 namespace BuildSign.Core.Cms;

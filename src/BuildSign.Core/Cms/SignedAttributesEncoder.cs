@@ -1,9 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using BuildSign.Core.Formats;
 using BuildSign.Core.Keys;
 using Org.BouncyCastle.Asn1;
-using Org.BouncyCastle.Asn1.Ess;
 using Org.BouncyCastle.Asn1.X509;
 using Attribute = Org.BouncyCastle.Asn1.Cms.Attribute;
 
@@ -48,13 +46,17 @@ public static class SignedAttributesEncoder
     private static Attribute Single(string oid, Asn1Encodable value) =>
         new(new DerObjectIdentifier(oid), new DerSet(value));
 
-    // ESS signing-certificate-v2 binds the signature to the signer certificate (RFC 5035); SHA-256
-    // is the default hash, so its AlgorithmIdentifier is omitted.
-    private static SigningCertificateV2 SigningCertificateV2For(X509Certificate2 signer)
+    // ESS signing-certificate-v2 binds the signature to the signer certificate (RFC 5035). The
+    // hash AlgorithmIdentifier (SHA-256, no parameters) is written although it is the DEFAULT,
+    // because NuGet's own signer writes it so; BouncyCastle's EssCertIDv2 would drop it.
+    private static DerSequence SigningCertificateV2For(X509Certificate2 signer)
     {
         var structure = X509CertificateStructure.GetInstance(signer.RawData);
         var issuerSerial = new IssuerSerial(new GeneralNames(new GeneralName(structure.Issuer)), structure.SerialNumber);
-        var certId = new EssCertIDv2(SHA256.HashData(signer.RawData), issuerSerial);
-        return new SigningCertificateV2([certId]);
+        var certId = new DerSequence(
+            new DerSequence(new DerObjectIdentifier(DigestAlgorithm.Sha256.Oid())),
+            new DerOctetString(SHA256.HashData(signer.RawData)),
+            issuerSerial);
+        return new DerSequence(new DerSequence(certId));
     }
 }

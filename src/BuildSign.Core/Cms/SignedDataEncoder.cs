@@ -1,4 +1,3 @@
-using BuildSign.Core.Formats;
 using BuildSign.Core.Keys;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.Cms;
@@ -14,7 +13,8 @@ public static class SignedDataEncoder
     /// <summary>
     /// Returns the DER of a ContentInfo holding the SignedData: the digest algorithm, the
     /// encapsulated content (or none when detached), the signer certificate and intermediates,
-    /// and one SignerInfo identified by issuer and serial number.
+    /// and one SignerInfo identified by issuer and serial number (or by subject key identifier when
+    /// the input asks for it).
     /// </summary>
     /// <param name="input">What the format asked to sign.</param>
     /// <param name="signedAttributes">The DER SET returned by <see cref="SignedAttributesEncoder.Encode"/>.</param>
@@ -28,8 +28,12 @@ public static class SignedDataEncoder
 
         var signer = X509CertificateStructure.GetInstance(key.Certificate.RawData);
         var digestAlgorithm = SignatureAlgorithmIdentifiers.Digest(input.Digest);
+        var signerId = input.IdentifySignerByKeyIdentifier
+            ? new SignerIdentifier(new Org.BouncyCastle.Asn1.X509.SubjectKeyIdentifier(SubjectKeyIdentifier.Of(key.Certificate)))
+            : new SignerIdentifier(new IssuerAndSerialNumber(signer.Issuer, signer.SerialNumber));
+        // BouncyCastle's SignerInfo takes version 3 for a subject key identifier, 1 otherwise (RFC 5652 5.3).
         var signerInfo = new SignerInfo(
-            new SignerIdentifier(new IssuerAndSerialNumber(signer.Issuer, signer.SerialNumber)),
+            signerId,
             digestAlgorithm,
             Asn1Set.GetInstance(signedAttributes),
             SignatureAlgorithmIdentifiers.Signature(key.Algorithm, input.Digest),
@@ -43,9 +47,11 @@ public static class SignedDataEncoder
         }
 
         // Built field by field because PKCS#7 v1.5 and Authenticode want version 1 even for
-        // SPC_INDIRECT_DATA, where RFC 5652's version rule would give 3.
+        // SPC_INDIRECT_DATA, where RFC 5652's version rule would give 3; a signer named by subject
+        // key identifier makes it 3 (RFC 5652 5.1).
+        var version = !input.IdentifySignerByKeyIdentifier && (input.ContentType == WellKnownOids.Data || input.ContentType == WellKnownOids.SpcIndirectData) ? 1 : 3;
         var signedData = new DerSequence(
-            DerInteger.ValueOf(input.ContentType == WellKnownOids.Data || input.ContentType == WellKnownOids.SpcIndirectData ? 1 : 3),
+            DerInteger.ValueOf(version),
             new DerSet(digestAlgorithm),
             EncapsulatedContentInfo(input),
             new DerTaggedObject(false, 0, new DerSet(certificates)),

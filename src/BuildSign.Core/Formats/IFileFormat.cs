@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using BuildSign.Core.Verification;
+using BuildSign.Core.Cms;
 
 namespace BuildSign.Core.Formats;
 

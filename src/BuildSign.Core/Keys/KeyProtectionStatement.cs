@@ -2,7 +2,7 @@ namespace BuildSign.Core.Keys;
 
 /// <summary>
 /// The text form of <see cref="KeyProtection"/> as it appears in output and in the key-protection
-/// signed attribute (<see cref="Formats.WellKnownOids.KeyProtectionAttribute"/>).
+/// signed attribute (<see cref="WellKnownOids.KeyProtectionAttribute"/>).
 /// </summary>
 public static class KeyProtectionStatement
 {

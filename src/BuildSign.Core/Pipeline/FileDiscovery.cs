@@ -1,11 +1,15 @@
 using System.IO.Enumeration;
+using BuildSign.Core.Files;
 
 namespace BuildSign.Core.Pipeline;
 
 /// <summary>Turns the paths of a run (files, directories, globs with * ? and **) into files.</summary>
 public static class FileDiscovery
 {
-    /// <summary>Finds the files; paths that name nothing usable come back with an error.</summary>
+    /// <summary>
+    /// Finds the files; paths that name nothing usable come back with an error. Files are named by
+    /// their real path (links resolved, no "..") so that two names of one file are one file.
+    /// </summary>
     public static IReadOnlyList<DiscoveredFile> Discover(IEnumerable<string> paths, bool recursive)
     {
         var found = new List<DiscoveredFile>();
@@ -35,22 +39,20 @@ public static class FileDiscovery
             return matches.Select(m => new DiscoveredFile(m, false));
         }
         var full = Path.GetFullPath(path);
-        if (File.Exists(full))
+        switch (FileKinds.Of(full))
         {
-            return [new DiscoveredFile(full, true)];
+            case FileKind.Regular:
+                // A symbolic link is followed: its target is the file signed, in place, and the link stays.
+                return [new DiscoveredFile(RealPath.Of(full), true)];
+            case FileKind.Directory when !recursive:
+                return [new DiscoveredFile(full, true, "is a directory (sign recursively to include the files in it)")];
+            case FileKind.Directory:
+                return Walk(RealPath.Of(full), recurse: true).Select(f => new DiscoveredFile(f, false));
+            case FileKind.Special:
+                return [new DiscoveredFile(full, true, "is not a regular file (a FIFO, socket or device): only regular files are signed")];
+            default:
+                return [new DiscoveredFile(full, true, "no such file or directory")];
         }
-        if (Directory.Exists(full))
-        {
-            if (!recursive)
-            {
-                return [new DiscoveredFile(full, true, "is a directory (use --recursive to sign the files in it)")];
-            }
-            return Directory.EnumerateFiles(full, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint })
-                .Where(f => !SigningTempFile.IsTempFile(f))
-                .Order(StringComparer.Ordinal)
-                .Select(f => new DiscoveredFile(f, false));
-        }
-        return [new DiscoveredFile(full, true, "no such file or directory")];
     }
 
     // The part before the first wildcard segment is a plain directory; the rest is matched
@@ -66,12 +68,18 @@ public static class FileDiscovery
         {
             return [];
         }
+        root = RealPath.Of(root);
         var relativePattern = string.Join('/', segments[firstWild..]);
         var deep = relativePattern.Contains("**", StringComparison.Ordinal) || segments.Length - firstWild > 1;
-        return Directory.EnumerateFiles(root, "*", new EnumerationOptions { RecurseSubdirectories = deep, AttributesToSkip = FileAttributes.ReparsePoint })
-            .Where(f => !SigningTempFile.IsTempFile(f) && Matches(relativePattern, Path.GetRelativePath(root, f).Replace('\\', '/')))
-            .Order(StringComparer.Ordinal);
+        return Walk(root, deep).Where(f => Matches(relativePattern, Path.GetRelativePath(root, f).Replace('\\', '/')));
     }
+
+    // Walks see regular files only: links are not followed (a walk stays inside its folder) and
+    // FIFOs, sockets and devices are passed over, since opening one can block or never end.
+    private static IEnumerable<string> Walk(string root, bool recurse) =>
+        Directory.EnumerateFiles(root, "*", new EnumerationOptions { RecurseSubdirectories = recurse, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = true })
+            .Where(f => !SigningTempFile.IsTempFile(f) && FileKinds.OfLinkItself(f) == FileKind.Regular)
+            .Order(StringComparer.Ordinal);
 
     private static bool Matches(string pattern, string relative)
     {

@@ -25,6 +25,8 @@ public sealed record FileSigningResult
     public DateTimeOffset? TimestampTime { get; init; }
     /// <summary>How the key was protected.</summary>
     public KeyProtection? KeyProtection { get; init; }
+    /// <summary>What the format warned about this file (reasons without the file name); empty when nothing.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
     /// <summary>Why the file failed or was skipped.</summary>
     public string? Error { get; init; }
     /// <summary>For an unexpected failure (a defect): the full exception, for a verbose log; never shown otherwise.</summary>

@@ -1,5 +1,6 @@
 using BuildSign.Core.Formats;
 using BuildSign.Core.Formats.Containers;
+using BuildSign.Core.Pipeline.Containers;
 
 namespace BuildSign.Core.Pipeline;
 

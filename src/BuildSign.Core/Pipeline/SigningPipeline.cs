@@ -4,7 +4,10 @@ using System.Security.Cryptography;
 using BuildSign.Core.Cms;
 using BuildSign.Core.Formats;
 using BuildSign.Core.Formats.Containers;
+using BuildSign.Core.Formats.Detached;
 using BuildSign.Core.Keys;
+using BuildSign.Core.Timestamping;
+using BuildSign.Core.Pipeline.Containers;
 
 namespace BuildSign.Core.Pipeline;
 
@@ -210,14 +213,19 @@ public sealed class SigningPipeline
                     throw new SigningException(job.File.Path, "the file changed while it was being signed; it was left as it is now");
                 }
                 await format.CheckWrittenAsync(job.SourcePath, temp, job.Input!, cancellationToken).ConfigureAwait(false);
+                CopyPermissions(File.Exists(target) ? target : home, temp);
                 if (contentTemp is not null)
                 {
+                    // The archive and its signature change together or not at all.
                     File.Copy(job.Rewritten!, contentTemp);
                     CopyPermissions(home, contentTemp);
-                    File.Move(contentTemp, home, overwrite: true);
+                    await CheckCopyAsync(job, contentTemp, cancellationToken).ConfigureAwait(false);
+                    PairedReplacement.Replace(home, contentTemp, target, temp);
                 }
-                CopyPermissions(File.Exists(target) ? target : home, temp);
-                File.Move(temp, target, overwrite: true);
+                else
+                {
+                    File.Move(temp, target, overwrite: true);
+                }
                 job.Done = true;
             }).ConfigureAwait(false);
         }
@@ -231,6 +239,16 @@ public sealed class SigningPipeline
                     SigningTempFile.Delete(contentTemp);
                 }
             }
+        }
+    }
+
+    // The copy beside the archive must be the very bytes the signature covers.
+    private static async Task CheckCopyAsync(SigningJob job, string copy, CancellationToken cancellationToken)
+    {
+        var digest = await StreamingFileDigest.ComputeAsync(copy, job.Input!.Digest, cancellationToken).ConfigureAwait(false);
+        if (!digest.AsSpan().SequenceEqual(job.Input.FileDigest.Span))
+        {
+            throw new SigningException(job.File.Path, "the rewritten archive changed while it was copied into place; nothing was changed");
         }
     }
 
@@ -290,8 +308,9 @@ public sealed class SigningPipeline
             CertificateThumbprint = job.Done ? _key.Certificate.GetCertHashString(HashAlgorithmName.SHA256) : null,
             TimestampTime = job.Done ? job.Timestamp?.Time : null,
             KeyProtection = job.Done ? _key.Protection : null,
+            Warnings = job.Input?.Warnings ?? [],
             Error = file.Action == PlannedAction.Refuse || file.Action == PlannedAction.Skip ? file.Reason : job.Error,
-            Detail = job.Detail,
+            Detail = job.Detail ?? file.Detail,
             Round = file.Round,
         };
     }

@@ -1,4 +1,5 @@
 using BuildSign.Core.Formats.Containers;
+using BuildSign.Core.Pipeline.Containers;
 
 namespace BuildSign.Core.Pipeline;
 
@@ -23,6 +24,9 @@ public sealed record SigningPlan(IReadOnlyList<PlannedFile> Files) : IDisposable
 
     /// <summary>The files that cannot be signed.</summary>
     public IEnumerable<PlannedFile> Refused => Files.Where(f => f.Action == PlannedAction.Refuse);
+
+    /// <summary>What planning did before anything was signed: interrupted container pairs it finished or undid.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
 
     /// <summary>Where inner files of containers were extracted.</summary>
     internal ContainerWorkspace? Workspace { get; init; }

@@ -1,6 +1,8 @@
+using BuildSign.Core.Files;
 using System.Security.Cryptography.X509Certificates;
 using BuildSign.Core.Formats;
 using BuildSign.Core.Formats.Containers;
+using BuildSign.Core.Pipeline.Containers;
 
 namespace BuildSign.Core.Pipeline;
 
@@ -20,6 +22,7 @@ public sealed class SigningPlanner
     {
         ArgumentNullException.ThrowIfNull(options);
         var discovered = FileDiscovery.Discover(options.Paths, options.Recursive);
+        var notes = options.RemoveLeftovers ? RemoveLeftovers(discovered) : [];
         var planned = new PlannedFile?[discovered.Count];
         var workspace = new ContainerWorkspace();
         try
@@ -35,7 +38,19 @@ public sealed class SigningPlanner
             workspace.Dispose();
             throw;
         }
-        return new SigningPlan([.. planned.OfType<PlannedFile>()]) { Workspace = workspace };
+        return new SigningPlan([.. planned.OfType<PlannedFile>()]) { Workspace = workspace, Notes = notes };
+    }
+
+    // Before anything is inspected: a pair a killed run left half-replaced is finished or undone
+    // first, so the run sees the files as they really are.
+    private static List<string> RemoveLeftovers(IReadOnlyList<DiscoveredFile> discovered)
+    {
+        var notes = new List<string>();
+        foreach (var folder in discovered.Where(f => f.Error is null).Select(f => Path.GetDirectoryName(f.Path)).OfType<string>().Distinct(StringComparer.Ordinal))
+        {
+            notes.AddRange(LeftoverCleaner.CleanFolder(folder));
+        }
+        return notes;
     }
 
     private async Task<PlannedFile?> PlanFileAsync(DiscoveredFile file, SigningRunOptions options, ContainerPlanner? containers, CancellationToken cancellationToken)
@@ -89,6 +104,12 @@ public sealed class SigningPlanner
 
         var signaturePath = format.GetSignaturePath(file.Path);
         var (action, reason) = Decide(format, inspection, options.OnExistingSignature, options.SignerCertificate);
+        if (action != PlannedAction.Refuse && action != PlannedAction.Skip && signaturePath != file.Path
+            && FileKinds.OfLinkItself(signaturePath) is var kind and not (FileKind.Missing or FileKind.Regular))
+        {
+            // Renaming over it would replace a link with a file, or fail on a directory after the rest was written.
+            (action, reason) = (PlannedAction.Refuse, $"{Path.GetFileName(signaturePath)} is {FileKinds.Describe(kind)}; BuildSign writes signatures only as regular files");
+        }
         if (action != PlannedAction.Refuse && action != PlannedAction.Skip && IsReadOnly(signaturePath))
         {
             (action, reason) = (PlannedAction.Refuse, "read-only file (make it writable to sign it)");
@@ -128,9 +149,9 @@ public sealed class SigningPlanner
         {
             ExistingSignatureAction.Replace => (PlannedAction.Replace, null),
             ExistingSignatureAction.Append when format.SupportsAppend => (PlannedAction.Append, null),
-            ExistingSignatureAction.Append => (PlannedAction.Refuse, $"already signed, and {format.Name} files cannot hold nested signatures (use --on-existing-signature replace)"),
+            ExistingSignatureAction.Append => (PlannedAction.Refuse, $"already signed, and {format.Name} files cannot hold nested signatures (replace the existing signatures instead)"),
             ExistingSignatureAction.Skip => (PlannedAction.Skip, "already signed"),
-            _ => (PlannedAction.Refuse, "already signed (use --on-existing-signature replace or append)"),
+            _ => (PlannedAction.Refuse, "already signed (the policy for existing signatures is to fail; choose replace, append or skip)"),
         };
     }
 

@@ -25,6 +25,12 @@ public sealed record SigningRunOptions
     public SignatureOptions Signature { get; init; } = new();
 
     /// <summary>
+    /// Whether planning first removes what killed runs left beside the files (temporary files, and
+    /// half-replaced container pairs, which are finished or undone). Off for a dry run, which changes nothing.
+    /// </summary>
+    public bool RemoveLeftovers { get; init; } = true;
+
+    /// <summary>
     /// The certificate of the key that will sign, when known at planning: formats that refuse some
     /// keys (NuGet accepts RSA ≥ 2048 only) refuse in the plan, before anything is signed.
     /// </summary>

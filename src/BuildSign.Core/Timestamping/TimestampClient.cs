@@ -1,14 +1,17 @@
 using System.Net.Http.Headers;
-using BuildSign.Core.Pipeline;
 using Polly;
+using Polly.CircuitBreaker;
 
 namespace BuildSign.Core.Timestamping;
 
 /// <summary>
-/// Gets RFC 3161 timestamps for signature values from the configured TSAs, in order, each
-/// through retries with backoff; checks every response before returning it. Thread-safe: one
-/// instance serves all files of a run, and at most <see cref="TimestampOptions.MaxConcurrentRequests"/>
-/// HTTP requests are in flight at once.
+/// Gets RFC 3161 timestamps for signature values from the configured TSAs, in order. One
+/// instance serves every file of a run and keeps each TSA's health for the whole run (a circuit
+/// breaker per URL), so a dead or hung server costs the run one timeout rather than one per
+/// file. Every response is checked with the verifier's own token checks before it is returned;
+/// a malformed, truncated or wrongly signed response is that attempt's failure (retried, then
+/// the next URL). The whole run's timestamp wait is bounded by <see cref="TimestampOptions.RunTimeout"/>.
+/// Thread-safe; at most <see cref="TimestampOptions.MaxConcurrentRequests"/> requests in flight.
 /// </summary>
 public sealed class TimestampClient : ISignatureTimestamper, IDisposable
 {
@@ -17,20 +20,24 @@ public sealed class TimestampClient : ISignatureTimestamper, IDisposable
     private static readonly MediaTypeWithQualityHeaderValue ReplyMediaType = new("application/timestamp-reply");
 
     private readonly TimestampOptions _options;
+    private readonly TimeProvider _time;
     private readonly HttpClient _http;
     private readonly SemaphoreSlim _inFlight;
-    private readonly ResiliencePipeline<TimestampHttpReply> _retry;
-    private readonly ResiliencePipeline _attemptTimeout;
+    private readonly TimestampUrlPipeline[] _urls;
+    private readonly Lazy<CancellationTokenSource> _runBudget;
 
     /// <summary>Creates a client; throws <see cref="SigningException"/> when the options are invalid.</summary>
-    public TimestampClient(TimestampOptions options)
+    /// <param name="options">The TSAs and the waits.</param>
+    /// <param name="timeProvider">The clock for timeouts, backoff, breaks and the run limit; the system clock when null.</param>
+    public TimestampClient(TimestampOptions options, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
+        _time = timeProvider ?? TimeProvider.System;
         _inFlight = new SemaphoreSlim(options.MaxConcurrentRequests, options.MaxConcurrentRequests);
-        _retry = TimestampRetryPipeline.CreateRetry(options);
-        _attemptTimeout = TimestampRetryPipeline.CreateAttemptTimeout(options);
+        _urls = [.. options.Urls.Select((u, i) => new TimestampUrlPipeline(u, options, _time, hasFallback: i < options.Urls.Count - 1))];
+        _runBudget = new(() => new CancellationTokenSource(options.RunTimeout, _time), LazyThreadSafetyMode.ExecutionAndPublication);
         var handler = new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
@@ -55,33 +62,36 @@ public sealed class TimestampClient : ISignatureTimestamper, IDisposable
     public async Task<TimestampResult> TimestampAsync(ReadOnlyMemory<byte> signatureValue, DigestAlgorithm imprintAlgorithm, CancellationToken ct)
     {
         var request = TimestampRequest.Create(signatureValue.Span, imprintAlgorithm);
-        var lastFailure = "";
-        foreach (var url in _options.Urls)
+        var budget = _runBudget.Value.Token;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, budget);
+        var failures = new List<string>();
+        foreach (var url in _urls)
         {
+            if (budget.IsCancellationRequested)
+                break;
             try
             {
-                var reply = await _retry.ExecuteAsync(
-                    static (state, token) => state.Client.SendOnceAsync(state.Url, state.Der, token),
-                    (Client: this, Url: url, request.Der), ct).ConfigureAwait(false);
-                if (!reply.IsSuccess)
-                {
-                    lastFailure = $"{url}: {reply.Describe()}";
-                    continue;
-                }
-                return TimestampResponseValidator.Validate(reply.Body, request.Algorithm, request.Imprint, request.Nonce, url);
+                var attempt = await url.Retry.ExecuteAsync(
+                    static (state, token) => state.Client.AttemptAsync(state.Url, state.Request, state.Caller, token),
+                    (Client: this, Url: url, Request: request, Caller: ct), linked.Token).ConfigureAwait(false);
+                if (attempt.Result is { } result)
+                    return result;
+                failures.Add($"{url.Url}: {attempt.Failure}");
             }
-            catch (SigningException e)
+            catch (BrokenCircuitException)
             {
-                // An invalid response will not improve with a retry; another TSA may do better.
-                lastFailure = $"{url}: {e.Message}";
+                failures.Add($"{url.Url}: skipped, it failed or stopped answering for other files of this run");
             }
-            catch (Exception e) when (!ct.IsCancellationRequested && (TimestampRetryPipeline.IsTransientFailure(e) || e is OperationCanceledException))
+            catch (Exception e) when (!ct.IsCancellationRequested && (TimestampUrlPipeline.IsTransientFailure(e) || e is OperationCanceledException))
             {
-                lastFailure = $"{url}: {DescribeFailure(e)}";
+                failures.Add($"{url.Url}: {(budget.IsCancellationRequested ? RunLimitReached() : DescribeFailure(e))}");
             }
         }
+        ct.ThrowIfCancellationRequested();
+        if (budget.IsCancellationRequested && failures.Count < _urls.Length)
+            failures.Add(RunLimitReached());
         var urls = string.Join(", ", _options.Urls);
-        throw new SigningException($"timestamping failed at every TSA ({urls}); last error from {lastFailure}");
+        throw new SigningException($"timestamping failed at every TSA ({urls}); {string.Join("; ", failures)}");
     }
 
     /// <inheritdoc />
@@ -91,16 +101,19 @@ public sealed class TimestampClient : ISignatureTimestamper, IDisposable
         return new SignatureTimestamp(result.Token, result.GenTime);
     }
 
-    private async ValueTask<TimestampHttpReply> SendOnceAsync(Uri url, byte[] requestDer, CancellationToken ct)
+    private string RunLimitReached() => $"the run's timestamp time limit ({_options.RunTimeout}) was reached";
+
+    // The slot is taken per attempt and outside the circuit breaker: waiting for a slot is not the
+    // TSA's slowness, a request waiting out a backoff holds no slot, and a request that got its
+    // slot after the URL broke down is turned away at once instead of joining the queue there.
+    private async ValueTask<TimestampAttempt> AttemptAsync(TimestampUrlPipeline url, TimestampRequest request, CancellationToken caller, CancellationToken ct)
     {
-        // The slot is taken per attempt, outside the attempt timeout: waiting for a slot is not
-        // the TSA's slowness, and a request waiting out a backoff holds no slot.
         await _inFlight.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            return await _attemptTimeout.ExecuteAsync(
-                static (state, token) => state.Client.PostAsync(state.Url, state.Der, token),
-                (Client: this, Url: url, Der: requestDer), ct).ConfigureAwait(false);
+            return await url.Attempt.ExecuteAsync(
+                static (state, token) => state.Client.PostAsync(state.Url, state.Request, state.Caller, token),
+                (Client: this, Url: url, Request: request, Caller: caller), ct).ConfigureAwait(false);
         }
         finally
         {
@@ -108,37 +121,77 @@ public sealed class TimestampClient : ISignatureTimestamper, IDisposable
         }
     }
 
-    private async ValueTask<TimestampHttpReply> PostAsync(Uri url, byte[] requestDer, CancellationToken ct)
+    private async ValueTask<TimestampAttempt> PostAsync(TimestampUrlPipeline url, TimestampRequest request, CancellationToken caller, CancellationToken ct)
     {
-        using var message = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(requestDer) };
+        // Runs synchronously when the attempt times out, before any queued request takes this slot.
+        await using var stall = ct.Register(static state =>
+        {
+            var (pipeline, callerToken) = ((TimestampUrlPipeline, CancellationToken))state!;
+            if (!callerToken.IsCancellationRequested)
+                pipeline.Stalled();
+        }, (url, caller)).ConfigureAwait(false);
+
+        using var message = new HttpRequestMessage(HttpMethod.Post, url.Url) { Content = new ByteArrayContent(request.Der) };
         message.Content.Headers.ContentType = QueryMediaType;
         message.Headers.Accept.Add(ReplyMediaType);
         using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
         var retryAfter = response.Headers.RetryAfter switch
         {
             { Delta: { } delta } => delta,
-            { Date: { } date } => date - DateTimeOffset.UtcNow is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
+            { Date: { } date } => date - _time.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
             _ => (TimeSpan?)null,
         };
-        if (!response.IsSuccessStatusCode)
-            return new TimestampHttpReply(response.StatusCode, retryAfter, []);
+        var reply = new TimestampHttpReply(response.StatusCode, retryAfter, []);
+        if (!reply.IsSuccess)
+            return TimestampAttempt.Failed(reply.Describe(), reply.IsTransient, retryAfter);
         if (response.Content.Headers.ContentLength > MaxResponseBytes)
-            throw new SigningException($"TSA response is larger than {MaxResponseBytes} bytes");
-        var body = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
-        return new TimestampHttpReply(response.StatusCode, retryAfter, body);
+            return TimestampAttempt.Failed($"response is larger than {MaxResponseBytes} bytes", retryable: false);
+        byte[] body;
+        try
+        {
+            body = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e) when (e.InnerException is null or not IOException)
+        {
+            // Over MaxResponseContentBufferSize without a Content-Length.
+            return TimestampAttempt.Failed($"response is larger than {MaxResponseBytes} bytes", retryable: false);
+        }
+        return Check(body, request, url.Url);
+    }
+
+    // A bad answer is this attempt's failure, whatever is wrong with it: a server that sent a
+    // corrupt or truncated response once may send a good one on the next try.
+    private static TimestampAttempt Check(byte[] body, TimestampRequest request, Uri url)
+    {
+        try
+        {
+            return TimestampAttempt.Succeeded(TimestampResponseValidator.Validate(body, request.Algorithm, request.Imprint, request.Nonce, url));
+        }
+        catch (SigningException e)
+        {
+            return TimestampAttempt.Failed(e.Message, retryable: true);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return TimestampAttempt.Failed($"invalid timestamp response ({e.GetType().Name})", retryable: true);
+        }
     }
 
     private static string DescribeFailure(Exception e) => e switch
     {
-        Polly.Timeout.TimeoutRejectedException => "no answer within the attempt timeout",
+        Polly.Timeout.TimeoutRejectedException or OperationCanceledException => "no answer within the attempt timeout",
         HttpRequestException { InnerException: { } inner } http => $"{http.Message} ({inner.Message})",
         _ => e.Message,
     };
 
-    /// <summary>Releases the HTTP connections.</summary>
+    /// <summary>Releases the HTTP connections and timers.</summary>
     public void Dispose()
     {
         _http.Dispose();
         _inFlight.Dispose();
+        foreach (var url in _urls)
+            url.Dispose();
+        if (_runBudget.IsValueCreated)
+            _runBudget.Value.Dispose();
     }
 }

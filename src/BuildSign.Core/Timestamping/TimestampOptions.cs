@@ -22,6 +22,18 @@ public sealed record TimestampOptions
     public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// How long a run may spend on timestamps in all, from its first request: past it, every file
+    /// still waiting fails at once rather than each waiting out its own retries. Default 10 minutes.
+    /// </summary>
+    public TimeSpan RunTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// How long a TSA that keeps failing (or stopped answering) is left alone before one request
+    /// tries it again; meanwhile its requests go to the next URL at once. Default 30 s.
+    /// </summary>
+    public TimeSpan BreakDuration { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// The most HTTP requests one client has in flight at a time, over all callers and URLs.
     /// Default <see cref="DefaultMaxConcurrentRequests"/>.
     /// </summary>
@@ -46,6 +58,11 @@ public sealed record TimestampOptions
             throw new SigningException($"timestamp retry delay must be between 0 and 1 hour (got {BaseDelay})");
         if (MaxRetryAfter < TimeSpan.Zero || MaxRetryAfter > TimeSpan.FromHours(1))
             throw new SigningException($"timestamp maximum Retry-After must be between 0 and 1 hour (got {MaxRetryAfter})");
+        if (RunTimeout < TimeSpan.FromSeconds(1) || RunTimeout > TimeSpan.FromDays(1))
+            throw new SigningException($"the run's timestamp time limit must be between 1 s and 1 day (got {RunTimeout})");
+        // Polly's circuit breaker accepts break durations from 0.5 s to 1 day.
+        if (BreakDuration < TimeSpan.FromMilliseconds(500) || BreakDuration > TimeSpan.FromDays(1))
+            throw new SigningException($"the timestamp server break duration must be between 0.5 s and 1 day (got {BreakDuration})");
         if (MaxConcurrentRequests < 1)
             throw new SigningException($"timestamp maximum concurrent requests must be at least 1 (got {MaxConcurrentRequests})");
     }

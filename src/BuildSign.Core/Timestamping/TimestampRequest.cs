@@ -1,6 +1,6 @@
+using System.Formats.Asn1;
 using System.Numerics;
 using System.Security.Cryptography;
-using Org.BouncyCastle.Tsp;
 
 namespace BuildSign.Core.Timestamping;
 
@@ -17,10 +17,27 @@ internal sealed record TimestampRequest(byte[] Der, DigestAlgorithm Algorithm, b
     public static TimestampRequest Create(ReadOnlySpan<byte> signatureValue, DigestAlgorithm algorithm)
     {
         var imprint = algorithm.Hash(signatureValue);
-        var nonceBytes = RandomNumberGenerator.GetBytes(NonceBytes);
-        var generator = new TimeStampRequestGenerator();
-        generator.SetCertReq(true);
-        var request = generator.Generate(algorithm.Oid(), imprint, new Org.BouncyCastle.Math.BigInteger(1, nonceBytes));
-        return new TimestampRequest(request.GetEncoded(), algorithm, imprint, new BigInteger(nonceBytes, isUnsigned: true, isBigEndian: true));
+        var nonce = new BigInteger(RandomNumberGenerator.GetBytes(NonceBytes), isUnsigned: true, isBigEndian: true);
+
+        // TimeStampReq ::= SEQUENCE { version v1, messageImprint, reqPolicy OPTIONAL, nonce, certReq TRUE }
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        using (writer.PushSequence())
+        {
+            writer.WriteInteger(1);
+            using (writer.PushSequence())
+            {
+                // The hash AlgorithmIdentifier carries NULL parameters, as signtool and
+                // osslsigncode send it; some authorities compare it byte for byte.
+                using (writer.PushSequence())
+                {
+                    writer.WriteObjectIdentifier(algorithm.Oid());
+                    writer.WriteNull();
+                }
+                writer.WriteOctetString(imprint);
+            }
+            writer.WriteInteger(nonce);
+            writer.WriteBoolean(true);
+        }
+        return new TimestampRequest(writer.Encode(), algorithm, imprint, nonce);
     }
 }

@@ -2,7 +2,6 @@ using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using BuildSign.Core.Cms;
-using BuildSign.Core.Formats;
 
 namespace BuildSign.Core.Timestamping;
 
@@ -17,26 +16,20 @@ internal static class TimestampTokenSignature
     private const string SigningCertificateV1 = "1.2.840.113549.1.9.16.2.12";
 
     /// <summary>Returns null when the token's signature is good, else the reason.</summary>
-    public static string? FindProblem(ReadOnlyMemory<byte> tokenDer, X509Certificate2 signer)
+    public static string? FindProblem(CmsSignature cms, X509Certificate2 signer)
     {
-        CmsSignature cms;
-        try
-        {
-            cms = CmsSignatureReader.Read(tokenDer);
-        }
-        catch (CryptographicException e)
-        {
-            return $"timestamp token is not a valid CMS signature ({e.Message})";
-        }
-        if (DigestAlgorithms.FromOid(cms.DigestAlgorithmOid) is not { } digest)
-            return $"timestamp token is signed with an unsupported digest algorithm ({cms.DigestAlgorithmOid})";
         if (cms.EncapsulatedContent is not { } tstInfo)
             return "timestamp token carries no TSTInfo";
+        if (SignerSignatureCheck.FindProblem(signer, cms) is { } signatureProblem)
+            return $"timestamp token: {signatureProblem}";
+        if (cms.SignedAttribute(WellKnownOids.ContentTypeAttribute) is not { } contentType ||
+            DerValue.ReadSingle(contentType, r => r.ReadObjectIdentifier()) != TimestampToken.TstInfoContentType)
+            return "timestamp token's contentType attribute is not id-ct-TSTInfo";
+        var digest = DigestAlgorithms.FromOid(cms.DigestAlgorithmOid)!.Value;
         if (cms.SignedAttribute(WellKnownOids.MessageDigestAttribute) is not { } messageDigest ||
-            !new AsnReader(messageDigest, AsnEncodingRules.DER).ReadOctetString().AsSpan().SequenceEqual(digest.Hash(tstInfo.Span)))
+            DerValue.ReadSingle(messageDigest, r => r.ReadOctetString()) is not { } stated ||
+            !stated.AsSpan().SequenceEqual(digest.Hash(tstInfo.Span)))
             return "timestamp token's messageDigest does not match its TSTInfo";
-        if (!CmsSignatureVerifier.SignatureMatches(signer, cms, digest))
-            return "timestamp token signature does not verify with the TSA certificate";
         return CertificateBindingProblem(cms, signer);
     }
 
@@ -48,17 +41,24 @@ internal static class TimestampTokenSignature
         {
             if (cms.SignedAttribute(WellKnownOids.SigningCertificateV2Attribute) is { } v2)
             {
-                var certId = new AsnReader(v2, AsnEncodingRules.DER).ReadSequence().ReadSequence().ReadSequence();
+                var certId = FirstCertId(v2);
                 var algorithm = "2.16.840.1.101.3.4.2.1";
                 if (certId.PeekTag().HasSameClassAndValue(Asn1Tag.Sequence))
-                    algorithm = certId.ReadSequence().ReadObjectIdentifier();
+                    algorithm = CmsSignatureReader.ReadAlgorithmIdentifier(certId);
                 var hash = certId.ReadOctetString();
+                if (certId.HasData)
+                    certId.ReadSequence(); // issuerSerial
+                certId.ThrowIfNotEmpty();
                 var expected = DigestAlgorithms.FromOid(algorithm)?.Hash(signer.RawData);
                 return expected is not null && hash.AsSpan().SequenceEqual(expected) ? null : "timestamp token's signing-certificate-v2 does not name the TSA certificate";
             }
             if (cms.SignedAttribute(SigningCertificateV1) is { } v1)
             {
-                var hash = new AsnReader(v1, AsnEncodingRules.DER).ReadSequence().ReadSequence().ReadSequence().ReadOctetString();
+                var certId = FirstCertId(v1);
+                var hash = certId.ReadOctetString();
+                if (certId.HasData)
+                    certId.ReadSequence(); // issuerSerial
+                certId.ThrowIfNotEmpty();
                 // The SHA-1 here only identifies a certificate (RFC 2634); it is not a signature digest.
 #pragma warning disable CA5350
                 return hash.AsSpan().SequenceEqual(SHA1.HashData(signer.RawData)) ? null : "timestamp token's signing-certificate does not name the TSA certificate";
@@ -70,5 +70,19 @@ internal static class TimestampTokenSignature
             return "timestamp token's signing-certificate attribute is malformed";
         }
         return "timestamp token lacks the ESS signing-certificate attribute (RFC 3161 2.4.1)";
+    }
+
+    // SigningCertificate(V2) ::= SEQUENCE { certs SEQUENCE OF ESSCertID(v2), policies OPTIONAL }:
+    // the first ID names the signer's certificate.
+    private static AsnReader FirstCertId(ReadOnlyMemory<byte> attributeValue)
+    {
+        var top = new AsnReader(attributeValue, AsnEncodingRules.DER);
+        var signingCertificate = top.ReadSequence();
+        top.ThrowIfNotEmpty();
+        var certs = signingCertificate.ReadSequence();
+        if (signingCertificate.HasData)
+            signingCertificate.ReadSequence(); // policies
+        signingCertificate.ThrowIfNotEmpty();
+        return certs.ReadSequence();
     }
 }

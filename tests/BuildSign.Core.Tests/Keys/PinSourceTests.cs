@@ -36,17 +36,26 @@ public sealed class PinSourceTests
 
         var error = Assert.Throws<SigningException>(() => PinSource.Parse($"file:{folder.File("nope")}").ReadPin());
 
-        Assert.Equal($"the PIN file {folder.File("nope")} could not be read: it does not exist", error.Message);
+        Assert.Equal("the PIN file named by pin-source could not be read: it does not exist", error.Message);
     }
 
     [Fact]
-    public void Empty_pin_is_refused_naming_the_source()
+    public void Empty_pin_is_refused_without_naming_the_source()
     {
         using var folder = new TempDirectory();
         File.WriteAllText(folder.File("pin"), "\n");
 
         var error = Assert.Throws<SigningException>(() => PinSource.Parse($"file:{folder.File("pin")}").ReadPin());
 
-        Assert.Equal($"the PIN from file:{folder.File("pin")} is empty", error.Message);
+        Assert.Equal("the PIN named by pin-source is empty", error.Message);
+    }
+
+    [Fact]
+    public void A_byte_order_mark_in_a_pin_file_is_not_part_of_the_pin()
+    {
+        using var folder = new TempDirectory();
+        File.WriteAllText(folder.File("pin"), "4711\n", new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+
+        Assert.Equal("4711", Encoding.UTF8.GetString(PinSource.Parse($"file:{folder.File("pin")}").ReadPin()));
     }
 }

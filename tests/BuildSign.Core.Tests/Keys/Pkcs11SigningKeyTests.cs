@@ -81,7 +81,7 @@ public sealed class Pkcs11SigningKeyTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Each_signature_is_reported_once_as_soon_as_it_exists_within_the_one_batch()
+    public async Task Each_signature_of_a_batch_is_reported_exactly_once_to_the_callback_and_matches_the_result()
     {
         await using var key = await Open(Token.EcdsaKeyString);
         var digests = Enumerable.Range(0, 100).Select(i => SHA256.HashData(BitConverter.GetBytes(i + 1000))).ToList();
@@ -155,7 +155,7 @@ public sealed class Pkcs11SigningKeyTests(ITestOutputHelper output)
     {
         var error = await Assert.ThrowsAsync<SigningException>(() => Open(Token.KeyString("rsa", "env:BUILDSIGN_TEST_NO_SUCH_PIN")));
 
-        Assert.Equal("the PIN environment variable BUILDSIGN_TEST_NO_SUCH_PIN is not set", error.Message);
+        Assert.Equal("the PIN environment variable named by pin-source=env: is not set", error.Message);
     }
 
     [Fact]

@@ -69,18 +69,54 @@ public sealed class Pkcs11UriTests
     [Theory]
     [InlineData("pkcs11:token=a%2", "PKCS#11 URI attribute 'token' has a bad percent-encoding")]
     [InlineData("pkcs11:token=a%zz", "PKCS#11 URI attribute 'token' has a bad percent-encoding")]
-    [InlineData("pkcs11:token", "PKCS#11 URI path attribute 'token' is not of the form name=value")]
+    [InlineData("pkcs11:token", "PKCS#11 URI path has a part that is not of the form name=value")]
     [InlineData("pkcs11:token=a;token=b", "PKCS#11 URI repeats the attribute 'token'")]
     [InlineData("pkcs11:colour=blue", "PKCS#11 URI has an unknown attribute 'colour'")]
-    [InlineData("pkcs11:slot-id=one", "PKCS#11 URI slot-id 'one' is not a decimal number")]
-    [InlineData("pkcs11:type=key", "PKCS#11 URI has an unknown object type 'key' (use private, public, cert, secret-key or data)")]
-    [InlineData("pkcs11:token=t?pin-source=vault:x", "pin-source 'vault:x' is not env:NAME or file:PATH")]
+    [InlineData("pkcs11:slot-id=one", "PKCS#11 URI slot-id is not a decimal number")]
+    [InlineData("pkcs11:type=key", "PKCS#11 URI has an unknown object type (use private, public, cert, secret-key or data)")]
+    [InlineData("pkcs11:token=t?pin-source=vault:x", "pin-source is not env:NAME or file:PATH (its value is not shown)")]
     [InlineData("pkcs11:token=t?pin-source=env:", "pin-source env: needs an environment variable name")]
     [InlineData("pkcs11:token=t?module-name=softhsm2", "PKCS#11 URI names a module by module-name; give its file with module-path instead")]
     [InlineData("pkcs:token=t", "a PKCS#11 key must start with 'pkcs11:'")]
     public void Malformed_uris_are_refused_with_the_reason(string text, string message)
     {
         Assert.Equal(message, Assert.Throws<SigningException>(() => Pkcs11Uri.Parse(text)).Message);
+    }
+
+    [Theory]
+    [InlineData("pkcs11:token=t?pin-source=s3cret-1234")]
+    [InlineData("pkcs11:token=t?pin-source=/s3cret-1234")]
+    [InlineData("pkcs11:token=t?pin-source=file:s3cret-1234")]
+    [InlineData("pkcs11:token=t?pin-source=env:s3cret-1234")]
+    [InlineData("pkcs11:token=t;s3cret-1234")]
+    [InlineData("pkcs11:token=t?s3cret-1234")]
+    [InlineData("pkcs11:token=t;slot-id=s3cret-1234")]
+    [InlineData("pkcs11:token=t;type=s3cret-1234")]
+    [InlineData("pkcs11:token=t?pin%2Dvalue=s3cret-1234")]
+    [InlineData("pkcs11:token=t;pin%2dvalue=s3cret-1234")]
+    [InlineData("pkcs11:token=t?PIN-VALUE=s3cret-1234")]
+    [InlineData("pkcs11:token=t?x-pin=s3cret-1234")]
+    [InlineData("pkcs11:token=t;x-password=s3cret-1234")]
+    [InlineData("pkcs11:token=t?user-pin=s3cret-1234")]
+    [InlineData("pkcs11:token=t?secret=s3cret-1234")]
+    public void A_pin_put_in_the_wrong_place_is_never_echoed(string text)
+    {
+        var error = Record.Exception(() =>
+        {
+            var uri = Pkcs11Uri.Parse(text);
+            uri.PinSource?.ReadPin();
+        });
+
+        var refused = Assert.IsType<SigningException>(error);
+        Assert.DoesNotContain("s3cret", refused.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("pkcs11:token=t?pin%2Dvalue=1234")]
+    [InlineData("pkcs11:token=t;pin-value=1234")]
+    public void Pin_value_is_refused_however_it_is_spelled(string text)
+    {
+        Assert.Equal("PKCS#11 URI must not carry the PIN (pin-value); use pin-source=env:NAME or pin-source=file:PATH", Assert.Throws<SigningException>(() => Pkcs11Uri.Parse(text)).Message);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using BuildSign.Core.Formats;
 using BuildSign.Core.Keys.Software;
 using BuildSign.Core.Pipeline;
+using BuildSign.Core.Timestamping;
 using BuildSign.Testing;
 
 namespace BuildSign.Core.Tests.Pipeline;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using BuildSign.Core.Timestamping;
-using BuildSign.Core.Timestamping.Authority;
+using BuildSign.DevTools.Timestamping;
 using BuildSign.Testing;
 
 namespace BuildSign.Core.Tests.Timestamping;

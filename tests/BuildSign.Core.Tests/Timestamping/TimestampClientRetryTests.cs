@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using BuildSign.Core.Timestamping;
-using BuildSign.Core.Timestamping.Authority;
+using BuildSign.DevTools.Timestamping;
+using Microsoft.Extensions.Time.Testing;
 
 namespace BuildSign.Core.Tests.Timestamping;
 
@@ -95,16 +96,39 @@ public sealed class TimestampClientRetryTests
     [Fact]
     public async Task Slow_server_times_out_per_attempt_and_is_retried()
     {
-        await using var slow = TestTsa.StartServer(new TimestampAuthorityServerOptions { Latency = TimeSpan.FromSeconds(5) });
-        using var client = new TimestampClient(TestTsa.FastOptions(slow.Url) with { AttemptsPerUrl = 2, AttemptTimeout = TimeSpan.FromMilliseconds(200) });
+        // The server never answers within the test; the client's clock is fake, so each attempt
+        // times out exactly when the test moves time past the attempt timeout, whatever the load.
+        await using var slow = TestTsa.StartServer(new TimestampAuthorityServerOptions { Latency = TimeSpan.FromMinutes(10) });
+        var time = new FakeTimeProvider();
+        var options = TestTsa.FastOptions(slow.Url) with { AttemptsPerUrl = 2, AttemptTimeout = TimeSpan.FromSeconds(15), BaseDelay = TimeSpan.Zero };
+        using var client = new TimestampClient(options, time);
 
-        var clock = Stopwatch.StartNew();
-        var error = await Assert.ThrowsAsync<SigningException>(() => client.TimestampAsync(SignatureValue, DigestAlgorithm.Sha256, CancellationToken.None));
+        var call = client.TimestampAsync(SignatureValue, DigestAlgorithm.Sha256, CancellationToken.None);
 
+        await WaitUntilAsync(() => slow.RequestCount == 1, call);
+        Assert.False(call.IsCompleted);
+        time.Advance(options.AttemptTimeout - TimeSpan.FromMilliseconds(1));
+        Assert.Equal(1, slow.RequestCount); // not retried before the attempt timeout
+        time.Advance(TimeSpan.FromMilliseconds(1)); // the timeout; the retry follows at once (no backoff)
+        await WaitUntilAsync(() => slow.RequestCount == 2, call);
+        time.Advance(options.AttemptTimeout);
+
+        var error = await Assert.ThrowsAsync<SigningException>(() => call.WaitAsync(TimeSpan.FromMinutes(1)));
         Assert.Contains("timeout", error.Message);
         Assert.Equal(2, slow.RequestCount);
-        // Without the attempt timeout, two attempts would take at least 2 x 5 s.
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(8), $"took {clock.Elapsed}");
+    }
+
+    /// <summary>Waits (bounded, no fixed sleeps) until the server saw what the test expects, or the call ended early.</summary>
+    private static async Task WaitUntilAsync(Func<bool> condition, Task call)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            if (call.IsCompleted) await call; // surfaces an early failure instead of a timeout
+            Assert.True(DateTime.UtcNow < deadline, "the server did not see the expected request within 30 s");
+            await Task.Yield();
+            await Task.Delay(1);
+        }
     }
 
     [Fact]

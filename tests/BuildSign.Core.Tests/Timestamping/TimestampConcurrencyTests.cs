@@ -1,5 +1,5 @@
 using BuildSign.Core.Timestamping;
-using BuildSign.Core.Timestamping.Authority;
+using BuildSign.DevTools.Timestamping;
 
 namespace BuildSign.Core.Tests.Timestamping;
 

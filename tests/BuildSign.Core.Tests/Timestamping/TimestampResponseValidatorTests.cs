@@ -1,5 +1,5 @@
 using BuildSign.Core.Timestamping;
-using BuildSign.Core.Timestamping.Authority;
+using BuildSign.DevTools.Timestamping;
 using BuildSign.Testing;
 using Org.BouncyCastle.Security;
 using Org.BouncyCastle.Tsp;
@@ -87,7 +87,7 @@ public sealed class TimestampResponseValidatorTests
 
         var error = Assert.Throws<SigningException>(() => TimestampResponseValidator.Validate(TestTsa.Authority.Respond(other.Der), DigestAlgorithm.Sha256, sent.Imprint, other.Nonce));
 
-        Assert.Contains("different message imprint", error.Message);
+        Assert.Contains("imprint does not match the one requested", error.Message);
     }
 
     [Fact]

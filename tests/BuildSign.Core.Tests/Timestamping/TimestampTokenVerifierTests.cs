@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using BuildSign.Core.Timestamping;
+using BuildSign.Core.Verification;
 using BuildSign.Testing;
 
 namespace BuildSign.Core.Tests.Timestamping;
@@ -9,6 +10,10 @@ namespace BuildSign.Core.Tests.Timestamping;
 public sealed class TimestampTokenVerifierTests
 {
     private static readonly byte[] SignatureValue = RandomNumberGenerator.GetBytes(256);
+
+    private static readonly IReadOnlyList<X509Certificate2>? IntegrityOnly = null;
+
+    private static IReadOnlyList<X509Certificate2> Anchored(X509Certificate2 root) => [root];
 
     private static byte[] IssueToken(byte[] signatureValue, DigestAlgorithm algorithm = DigestAlgorithm.Sha256)
     {
@@ -21,7 +26,7 @@ public sealed class TimestampTokenVerifierTests
     [InlineData(DigestAlgorithm.Sha512)]
     public void Valid_token_anchored_in_the_test_root_has_no_problems(DigestAlgorithm algorithm)
     {
-        var verification = TimestampTokenVerifier.Verify(IssueToken(SignatureValue, algorithm), SignatureValue, [TestPki.Shared.Root]);
+        var verification = TimestampTokenVerifier.Verify(IssueToken(SignatureValue, algorithm), SignatureValue, Anchored(TestPki.Shared.Root));
 
         Assert.True(verification.IsValid, string.Join("; ", verification.Problems));
         Assert.Equal(TestPki.Shared.TsaLeaf.Subject, verification.Signer);
@@ -30,17 +35,37 @@ public sealed class TimestampTokenVerifierTests
     }
 
     [Fact]
-    public void Without_anchors_the_chain_is_not_checked()
+    public void Integrity_only_does_not_check_the_chain()
     {
-        var verification = TimestampTokenVerifier.Verify(IssueToken(SignatureValue), SignatureValue, []);
+        var verification = TimestampTokenVerifier.Verify(IssueToken(SignatureValue), SignatureValue, IntegrityOnly);
 
         Assert.True(verification.IsValid, string.Join("; ", verification.Problems));
     }
 
     [Fact]
+    public void Without_anchors_the_system_store_decides_and_a_test_tsa_is_not_in_it()
+    {
+        var verification = TimestampTokenVerifier.Verify(IssueToken(SignatureValue), SignatureValue, []);
+
+        var problem = Assert.Single(verification.Problems);
+        Assert.Contains("not trusted", problem);
+        Assert.Contains("timestamping", problem);
+    }
+
+    [Fact]
+    public void Code_signing_anchors_do_not_anchor_a_tsa()
+    {
+        var options = new VerificationOptions { TrustedCertificates = [TestPki.Shared.Root] };
+
+        var verification = TimestampTokenVerifier.Verify(IssueToken(SignatureValue), SignatureValue, options.TrustedTimestampCertificates);
+
+        Assert.Contains("not trusted", Assert.Single(verification.Problems));
+    }
+
+    [Fact]
     public void Token_over_another_signature_value_is_an_imprint_mismatch()
     {
-        var verification = TimestampTokenVerifier.Verify(IssueToken(SignatureValue), [.. SignatureValue, 1], [TestPki.Shared.Root]);
+        var verification = TimestampTokenVerifier.Verify(IssueToken(SignatureValue), [.. SignatureValue, 1], Anchored(TestPki.Shared.Root));
 
         var problem = Assert.Single(verification.Problems);
         Assert.Contains("imprint does not match", problem);
@@ -54,9 +79,9 @@ public sealed class TimestampTokenVerifierTests
         // The SignerInfo's signature value ends the token (no unsigned attributes follow it).
         token[^1] ^= 0x01;
 
-        var verification = TimestampTokenVerifier.Verify(token, SignatureValue, []);
+        var verification = TimestampTokenVerifier.Verify(token, SignatureValue, IntegrityOnly);
 
-        Assert.Contains(verification.Problems, p => p.Contains("signature does not verify", StringComparison.Ordinal));
+        Assert.Contains(verification.Problems, p => p.Contains("signature does not match", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -66,10 +91,10 @@ public sealed class TimestampTokenVerifierTests
         using var otherRoot = new CertificateRequest("CN=Unrelated Root", otherKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
             .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
 
-        var verification = TimestampTokenVerifier.Verify(IssueToken(SignatureValue), SignatureValue, [otherRoot]);
+        var verification = TimestampTokenVerifier.Verify(IssueToken(SignatureValue), SignatureValue, Anchored(otherRoot));
 
         var problem = Assert.Single(verification.Problems);
-        Assert.Contains("does not chain to a trusted root", problem);
+        Assert.Contains("not trusted (no path to a root trusted for timestamping)", problem);
     }
 
     [Fact]
@@ -81,7 +106,7 @@ public sealed class TimestampTokenVerifierTests
         var response = ForgedTimestampResponse.Create(certificate, key, DigestAlgorithm.Sha256.Oid(), request.Imprint, 1);
         var token = ExtractToken(response);
 
-        var verification = TimestampTokenVerifier.Verify(token, SignatureValue, []);
+        var verification = TimestampTokenVerifier.Verify(token, SignatureValue, IntegrityOnly);
 
         Assert.Contains(verification.Problems, p => p.Contains("not marked critical", StringComparison.Ordinal));
     }
@@ -92,7 +117,7 @@ public sealed class TimestampTokenVerifierTests
         var (certificate, key) = (TestPki.Shared.TsaLeaf, TestPki.Shared.TsaKey);
         var response = ForgedTimestampResponse.Create(certificate, key, "1.3.14.3.2.26", SHA1.HashData(SignatureValue), 1);
 
-        var verification = TimestampTokenVerifier.Verify(ExtractToken(response), SignatureValue, []);
+        var verification = TimestampTokenVerifier.Verify(ExtractToken(response), SignatureValue, IntegrityOnly);
 
         Assert.Contains(verification.Problems, p => p.Contains("SHA-1", StringComparison.Ordinal));
     }
@@ -100,7 +125,7 @@ public sealed class TimestampTokenVerifierTests
     [Fact]
     public void Garbage_is_reported_not_thrown()
     {
-        var verification = TimestampTokenVerifier.Verify(new byte[] { 0x30, 0x02, 0x05, 0x00 }, SignatureValue, []);
+        var verification = TimestampTokenVerifier.Verify(new byte[] { 0x30, 0x02, 0x05, 0x00 }, SignatureValue, IntegrityOnly);
 
         Assert.False(verification.IsValid);
         Assert.Null(verification.Time);

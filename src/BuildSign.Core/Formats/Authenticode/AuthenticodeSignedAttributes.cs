@@ -1,4 +1,5 @@
 using System.Formats.Asn1;
+using BuildSign.Core.Cms;
 
 namespace BuildSign.Core.Formats.Authenticode;
 
@@ -6,17 +7,18 @@ namespace BuildSign.Core.Formats.Authenticode;
 public static class AuthenticodeSignedAttributes
 {
     /// <summary>
-    /// SpcStatementType (individual code signing), and SpcSpOpusInfo when a description or URL
-    /// is given (program name from <see cref="SignatureOptions.Description"/>, more-info link from <see cref="SignatureOptions.Url"/>).
+    /// SpcStatementType (individual code signing) and SpcSpOpusInfo (program name from
+    /// <see cref="SignatureOptions.Description"/>, more-info link from <see cref="SignatureOptions.Url"/>).
+    /// SpcSpOpusInfo is there even with neither, as an empty SEQUENCE, as signtool writes it.
     /// </summary>
     public static IReadOnlyList<SignedAttribute> Create(SignatureOptions options)
     {
-        var attributes = new List<SignedAttribute> { new(WellKnownOids.SpcStatementType, StatementType()) };
-        if (options.Description is not null || options.Url is not null)
-        {
-            attributes.Add(new SignedAttribute(WellKnownOids.SpcSpOpusInfo, OpusInfo(options.Description, options.Url)));
-        }
-        return attributes;
+        ArgumentNullException.ThrowIfNull(options);
+        return
+        [
+            new(WellKnownOids.SpcStatementType, StatementType()),
+            new(WellKnownOids.SpcSpOpusInfo, OpusInfo(options.Description, options.Url)),
+        ];
     }
 
     private static byte[] StatementType()

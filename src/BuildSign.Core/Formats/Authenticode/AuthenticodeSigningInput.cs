@@ -1,3 +1,4 @@
+using BuildSign.Core.Cms;
 namespace BuildSign.Core.Formats.Authenticode;
 
 /// <summary>

@@ -67,20 +67,29 @@ internal sealed class SignerInfoStructure
         {
             foreach (var field in fieldsBeforeUnsigned) writer.WriteEncodedValue(field.Span);
             if (UnsignedAttributes.Count == 0) return;
+            // DER SET OF order (X.690 11.6), as signtool writes it: an appended nested-signature
+            // attribute may sort before the timestamp attribute. Each attribute's values keep their
+            // order, so nested signatures stay in the order they were appended.
+            var encoded = UnsignedAttributes.Select(EncodeAttribute).ToList();
+            encoded.Sort(DerSetOfOrder.Compare);
             using (writer.PushSetOf(UnsignedAttributesTag))
             {
-                foreach (var (oid, values) in UnsignedAttributes)
-                {
-                    using (writer.PushSequence())
-                    {
-                        writer.WriteObjectIdentifier(oid);
-                        using (writer.PushSetOf())
-                        {
-                            foreach (var value in values) writer.WriteEncodedValue(value.Span);
-                        }
-                    }
-                }
+                foreach (var attribute in encoded) writer.WriteEncodedValue(attribute);
             }
         }
+    }
+
+    private static byte[] EncodeAttribute((string Oid, List<ReadOnlyMemory<byte>> Values) attribute)
+    {
+        var writer = new AsnWriter(AsnEncodingRules.BER);
+        using (writer.PushSequence())
+        {
+            writer.WriteObjectIdentifier(attribute.Oid);
+            using (writer.PushSetOf())
+            {
+                foreach (var value in attribute.Values) writer.WriteEncodedValue(value.Span);
+            }
+        }
+        return writer.Encode();
     }
 }

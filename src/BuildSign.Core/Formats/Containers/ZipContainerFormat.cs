@@ -1,6 +1,7 @@
 using BuildSign.Core.Formats.Detached;
 using BuildSign.Core.Formats.Zip;
 using BuildSign.Core.Verification;
+using BuildSign.Core.Cms;
 
 namespace BuildSign.Core.Formats.Containers;
 

@@ -111,9 +111,11 @@ public sealed class DetachedSignatureFormat : IFileFormat
         ArgumentNullException.ThrowIfNull(options);
         var signaturePath = GetSignaturePath(path);
         var info = new FileInfo(signaturePath);
-        if (!info.Exists)
+        if (Files.FileKinds.Of(signaturePath) is var kind && kind != Files.FileKind.Regular)
         {
-            return new FileVerification(path, Name, [], $"not signed (no {Path.GetFileName(signaturePath)})");
+            return new FileVerification(path, Name, [], kind == Files.FileKind.Missing
+                ? $"not signed (no {Path.GetFileName(signaturePath)})"
+                : $"not signed ({Path.GetFileName(signaturePath)} is {Files.FileKinds.Describe(kind)})");
         }
         if (info.Length > MaxSignatureFileLength)
         {

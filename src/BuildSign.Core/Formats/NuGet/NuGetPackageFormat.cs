@@ -56,6 +56,8 @@ public sealed class NuGetPackageFormat : IContainerFormat
             // NuGet reads the signing time of an author signature; it must be there.
             IncludeSigningTime = true,
             IncludeSigningCertificateV2 = true,
+            // As `dotnet nuget sign` writes it: signer by subject key identifier, SignedData version 3.
+            IdentifySignerByKeyIdentifier = true,
             TimestampAttribute = WellKnownOids.SignatureTimeStampToken,
             State = state,
         };
@@ -71,15 +73,17 @@ public sealed class NuGetPackageFormat : IContainerFormat
             switch (action)
             {
                 case ExistingSignatureAction.Fail:
-                    throw new SigningException(sourcePath, "already signed (use --on-existing-signature replace)");
+                    throw new SigningException(sourcePath, "already signed (choose to replace the existing signature)");
                 case ExistingSignatureAction.Append:
-                    throw new SigningException(sourcePath, "a NuGet package holds one author signature: appending is not possible (use --on-existing-signature replace)");
+                    throw new SigningException(sourcePath, "a NuGet package holds one author signature: appending is not possible (replace it instead)");
                 case ExistingSignatureAction.Skip:
                     File.Copy(sourcePath, outputPath, overwrite: true);
                     return;
             }
         }
-        var entry = new ZipStoredEntry(NuGetSignatureEntry.Name, signature.ContentInfo);
+        ArgumentNullException.ThrowIfNull(input);
+        // The entry's time is the signing time, as NuGet's signer sets it.
+        var entry = new ZipStoredEntry(NuGetSignatureEntry.Name, signature.ContentInfo, input.SigningTime.UtcDateTime);
         await SignedPackageWriter.WriteAsync(sourcePath, outputPath, state.Layout, state.Signature, entry, cancellationToken).ConfigureAwait(false);
     }
 

@@ -1,4 +1,5 @@
 using System.Formats.Asn1;
+using BuildSign.Core.Cms;
 
 namespace BuildSign.Core.Formats.NuGet;
 

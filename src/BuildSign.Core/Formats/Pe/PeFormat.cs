@@ -1,6 +1,7 @@
 using System.Formats.Asn1;
 using BuildSign.Core.Formats.Authenticode;
 using BuildSign.Core.Verification;
+using BuildSign.Core.Cms;
 
 namespace BuildSign.Core.Formats.Pe;
 
@@ -27,7 +28,7 @@ public sealed class PeFormat : IFileFormat
     public bool Recognizes(FileHead head)
     {
         ArgumentNullException.ThrowIfNull(head);
-        return PeImage.LooksLikePe(head.Bytes.Span) || PeExtensions.Contains(head.Extension);
+        return PeImage.LooksLikePe(head.Bytes.Span, head.Length) || PeExtensions.Contains(head.Extension);
     }
 
     /// <inheritdoc />

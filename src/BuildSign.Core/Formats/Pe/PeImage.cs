@@ -17,13 +17,14 @@ public static class PeImage
     private const ushort Pe32PlusMagic = 0x20B;
     private const int CertificateDirectoryIndex = 4;
 
-    /// <summary>True when the bytes start like a PE file: "MZ", and "PE\0\0" where e_lfanew points (when it lies within the bytes).</summary>
-    public static bool LooksLikePe(ReadOnlySpan<byte> head)
+    /// <summary>True when the bytes start like a PE file: "MZ", and "PE\0\0" where e_lfanew points (when it lies within the bytes; otherwise it must at least lie within the file of <paramref name="fileLength"/> bytes).</summary>
+    public static bool LooksLikePe(ReadOnlySpan<byte> head, long fileLength)
     {
         if (head.Length < DosHeaderSize || head[0] != (byte)'M' || head[1] != (byte)'Z') return false;
         var peOffset = BinaryPrimitives.ReadUInt32LittleEndian(head[ElfanewOffset..]);
-        // A header beyond the recognition window is left to InspectAsync to judge.
-        if (peOffset > (uint)(head.Length - 4)) return peOffset < int.MaxValue;
+        // A header beyond the recognition window is left to InspectAsync to judge, as long as it lies
+        // inside the file: text that happens to start with "MZ" points far past its own end.
+        if (peOffset > (uint)(head.Length - 4)) return peOffset < int.MaxValue && peOffset + 4 <= fileLength;
         return head.Slice((int)peOffset, 4).SequenceEqual("PE\0\0"u8);
     }
 

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Formats.Asn1;
 using BuildSign.Core.Formats.Authenticode;
+using BuildSign.Core.Cms;
 
 namespace BuildSign.Core.Formats.Pe;
 

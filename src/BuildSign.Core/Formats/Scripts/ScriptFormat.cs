@@ -15,6 +15,11 @@ public sealed class ScriptFormat : IFileFormat
     /// <inheritdoc />
     public string Name => "script";
 
+    /// <summary>The warning for a UTF-8 script without a byte order mark that holds non-ASCII text.</summary>
+    public const string NoBomWarning =
+        "saved as UTF-8 without a byte order mark but holds non-ASCII text: Windows PowerShell 5.1 reads it in the ANSI code page, " +
+        "PowerShell 7 as UTF-8, so the signature verifies on one and fails on the other; save it as UTF-8 with a byte order mark (BOM) before signing";
+
     /// <inheritdoc />
     public bool Recognizes(FileHead head)
     {
@@ -35,8 +40,10 @@ public sealed class ScriptFormat : IFileFormat
     {
         ArgumentNullException.ThrowIfNull(options);
         var text = await ScriptText.ReadAsync(path, cancellationToken).ConfigureAwait(false);
-        var digest = ScriptDigest.Compute(text.Text.AsSpan(0, ContentLength(text, path)), options.Digest);
-        return AuthenticodeSigningInput.Create(WellKnownOids.SpcSipInfo, PowerShellSipInfo.Encode(), digest, options);
+        var contentLength = ContentLength(text, path);
+        var digest = ScriptDigest.Compute(text.Text.AsSpan(0, contentLength), options.Digest);
+        var input = AuthenticodeSigningInput.Create(WellKnownOids.SpcSipInfo, PowerShellSipInfo.Encode(), digest, options);
+        return text.IsAmbiguousWithoutBom(contentLength) ? input with { Warnings = [NoBomWarning] } : input;
     }
 
     /// <inheritdoc />
@@ -50,7 +57,7 @@ public sealed class ScriptFormat : IFileFormat
         var bytes = await File.ReadAllBytesAsync(sourcePath, cancellationToken).ConfigureAwait(false);
         var text = ScriptText.Decode(sourcePath, bytes);
         var contentLength = ContentLength(text, sourcePath);
-        var block = ScriptSignatureBlock.Format(signature.ContentInfo.Span, StyleOf(sourcePath), text.LineEnding(contentLength));
+        var block = ScriptSignatureBlock.Format(signature.ContentInfo.Span, StyleOf(sourcePath));
 
         await using var output = new FileStream(outputPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
         // The content is copied byte for byte, so the signed text is exactly what the user wrote.

@@ -48,19 +48,35 @@ internal sealed record ScriptSignatureBlock(int ContentLength, ReadOnlyMemory<by
             }
             base64.Append(line, style.Prefix.Length, line.Length - style.Prefix.Length - style.Suffix.Length);
         }
+        // Strict base64: no spaces, correct padding, zero spare bits. The platform decoder forgives
+        // all three, so two different blocks would decode to one signature; a changed character
+        // must make the block invalid, not silently equal.
+        var encoded = base64.ToString();
+        byte[] decoded;
         try
         {
-            return new ScriptSignatureBlock(contentLength, Convert.FromBase64String(base64.ToString()), null);
+            decoded = Convert.FromBase64String(encoded);
         }
         catch (FormatException)
         {
             return new ScriptSignatureBlock(contentLength, null, "malformed signature block (invalid base64)");
         }
+        if (!string.Equals(Convert.ToBase64String(decoded), encoded, StringComparison.Ordinal))
+        {
+            return new ScriptSignatureBlock(contentLength, null, "malformed signature block (non-canonical base64)");
+        }
+        return new ScriptSignatureBlock(contentLength, decoded, null);
     }
 
-    /// <summary>The block's text, starting with the line break that separates it from the content.</summary>
-    public static string Format(ReadOnlySpan<byte> contentInfo, ScriptCommentStyle style, string lineEnding)
+    /// <summary>
+    /// The block's text, starting with the line break that separates it from the content. Always
+    /// CRLF, whatever the script's own line endings: Windows' PowerShell SIP looks for
+    /// <c>\r\n# SIG # Begin signature block\r\n</c> and reports a block with LF as no signature
+    /// (signtool and osslsigncode write CRLF too).
+    /// </summary>
+    public static string Format(ReadOnlySpan<byte> contentInfo, ScriptCommentStyle style)
     {
+        const string lineEnding = "\r\n";
         var base64 = Convert.ToBase64String(contentInfo);
         var text = new StringBuilder(base64.Length * 3 / 2);
         text.Append(lineEnding).Append(style.BeginLine).Append(lineEnding);

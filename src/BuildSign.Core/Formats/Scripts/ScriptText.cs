@@ -65,12 +65,13 @@ internal sealed class ScriptText
     /// <summary>Encodes appended text the way the file is encoded (no byte order mark).</summary>
     public byte[] Encode(string text) => Encoding.GetBytes(text);
 
-    /// <summary>The file's own line break: CRLF when its first line ends so or it has none, else LF.</summary>
-    public string LineEnding(int length)
-    {
-        var newline = Text.AsSpan(0, length).IndexOf('\n');
-        return newline < 0 || (newline > 0 && Text[newline - 1] == '\r') ? "\r\n" : "\n";
-    }
+    /// <summary>
+    /// True when the file is UTF-8 without a byte order mark and its first <paramref name="length"/>
+    /// characters hold non-ASCII text: Windows PowerShell 5.1 reads such a file in the ANSI code
+    /// page, PowerShell 7 as UTF-8, so they hash different text.
+    /// </summary>
+    public bool IsAmbiguousWithoutBom(int length) =>
+        EncodingKind == ScriptTextEncoding.Utf8 && Text.AsSpan(0, length).ContainsAnyExceptInRange((char)0, (char)0x7F);
 
     private static ScriptTextEncoding Detect(string path, ReadOnlySpan<byte> bytes)
     {

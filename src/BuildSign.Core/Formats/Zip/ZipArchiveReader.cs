@@ -75,6 +75,13 @@ public static class ZipArchiveReader
         {
             throw file.Broken("broken central directory (it holds bytes beyond the entries it lists)");
         }
+        // Small entries are exempt from the per-entry ratio check, so thousands of them could still
+        // inflate a small archive to gigabytes: the archive as a whole is bounded too.
+        if (totalUncompressed >= limits.CompressionRatioThreshold
+            && totalUncompressed / Math.Max(file.Length, 1) > limits.MaxTotalCompressionRatio)
+        {
+            throw file.Broken($"zip entries declare {totalUncompressed} bytes uncompressed in a {file.Length}-byte archive, a compression ratio of {totalUncompressed / Math.Max(file.Length, 1)}:1 (limit {limits.MaxTotalCompressionRatio}:1), a zip bomb");
+        }
         return records;
     }
 
@@ -112,7 +119,12 @@ public static class ZipArchiveReader
         var ordered = entries.OrderBy(e => e.LocalHeaderOffset).ToList();
         if (ordered.Count == 0)
         {
-            return centralDirectoryOffset;
+            return centralDirectoryOffset == 0 ? 0 : throw file.Broken($"ambiguous archive ({centralDirectoryOffset} unexpected bytes before the central directory)");
+        }
+        // Bytes before the first entry are what a reader that scans from the front reads first: another archive, unsigned.
+        if (ordered[0].LocalHeaderOffset != 0)
+        {
+            throw file.Broken($"ambiguous archive ({ordered[0].LocalHeaderOffset} unexpected bytes before the first zip entry)");
         }
         for (var i = 1; i < ordered.Count; i++)
         {

@@ -32,11 +32,12 @@ internal sealed record ZipEndRecords(
         var tailLength = (int)Math.Min(file.Length, EndRecordLength + ushort.MaxValue);
         var tailStart = file.Length - tailLength;
         var tail = file.Read(tailStart, tailLength, "the end of central directory record");
-        var at = FindEndRecord(tail);
+        var at = FindEndRecord(file, tail);
         if (at < 0)
         {
             throw file.Broken("not a zip archive (no end of central directory record)");
         }
+        CheckUnambiguous(file, tail.AsSpan(at));
 
         var record = tail.AsSpan(at, EndRecordLength);
         var eocdOffset = tailStart + at;
@@ -72,18 +73,42 @@ internal sealed record ZipEndRecords(
         return records;
     }
 
-    /// <summary>The last "PK\x05\x06" whose comment length reaches exactly the end of the file.</summary>
-    private static int FindEndRecord(ReadOnlySpan<byte> tail)
+    /// <summary>
+    /// Readers find the end record in different ways (the last signature, the first from the end whose
+    /// comment fits, a scan from the front), so an archive must leave them no choice: one end record
+    /// whose comment reaches exactly the end of the file, and a comment that holds no zip records (a
+    /// second archive hidden in the comment is what some readers would read instead).
+    /// </summary>
+    private static void CheckUnambiguous(ZipFileView file, ReadOnlySpan<byte> endRecordAndComment)
     {
+        var comment = endRecordAndComment[EndRecordLength..];
+        if (comment.IndexOf("PK\x05\x06"u8) >= 0 || comment.IndexOf("PK\x01\x02"u8) >= 0 || comment.IndexOf("PK\x03\x04"u8) >= 0
+            || comment.IndexOf("PK\x06\x06"u8) >= 0 || comment.IndexOf("PK\x06\x07"u8) >= 0)
+        {
+            throw file.Broken("ambiguous archive (its comment holds zip records, so different tools would read different contents)");
+        }
+    }
+
+    /// <summary>
+    /// The one "PK\x05\x06" whose comment length reaches exactly the end of the file; -1 when there is none.
+    /// Two such records (an archive appended in the comment of another) make the archive ambiguous.
+    /// </summary>
+    private static int FindEndRecord(ZipFileView file, ReadOnlySpan<byte> tail)
+    {
+        var found = -1;
         for (var at = tail.Length - EndRecordLength; at >= 0; at--)
         {
             if (BinaryPrimitives.ReadUInt32LittleEndian(tail[at..]) == ZipRecordSignatures.EndOfCentralDirectory
                 && at + EndRecordLength + BinaryPrimitives.ReadUInt16LittleEndian(tail[(at + 20)..]) == tail.Length)
             {
-                return at;
+                if (found >= 0)
+                {
+                    throw file.Broken("ambiguous archive (more than one end of central directory record, so different tools would read different contents)");
+                }
+                found = at;
             }
         }
-        return -1;
+        return found;
     }
 
     private static bool HasZip64Locator(ZipFileView file, long eocdOffset, out long zip64EndOffset)

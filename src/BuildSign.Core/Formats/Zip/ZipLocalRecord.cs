@@ -10,6 +10,8 @@ internal static class ZipLocalRecord
 {
     private const int FixedLength = 30;
     private const ushort Zip64ExtraFieldId = 0x0001;
+    private const ushort EncryptedFlag = 0x0001;
+    private const ushort DataDescriptorFlag = 0x0008;
 
     public static ZipEntry Measure(ZipFileView file, ZipCentralDirectoryRecord record, long localAreaEnd)
     {
@@ -38,9 +40,11 @@ internal static class ZipLocalRecord
             throw file.Broken($"broken local header for '{name}' (it does not match the central directory)");
         }
 
+        CheckAgreesWithCentralDirectory(file, record, header);
+
         var dataEnd = dataOffset + record.CompressedSize;
         var end = dataEnd;
-        if ((record.Flags & 0x0008) != 0)
+        if ((record.Flags & DataDescriptorFlag) != 0)
         {
             end += DataDescriptorLength(file, record, dataEnd, localAreaEnd, HasZip64Field(variable.AsSpan(nameLength)));
         }
@@ -63,6 +67,42 @@ internal static class ZipLocalRecord
         };
     }
 
+    /// <summary>
+    /// A reader that streams local records (and one that trusts them) must see what the central
+    /// directory says: the same encryption and data-descriptor flags, and, unless a data descriptor
+    /// carries them, the same CRC and sizes (saturated sizes defer to a zip64 field).
+    /// </summary>
+    private static void CheckAgreesWithCentralDirectory(ZipFileView file, ZipCentralDirectoryRecord record, ReadOnlySpan<byte> header)
+    {
+        var flags = BinaryPrimitives.ReadUInt16LittleEndian(header[6..]);
+        if (((flags ^ record.Flags) & (EncryptedFlag | DataDescriptorFlag)) != 0)
+        {
+            throw Disagrees(file, record, "flags");
+        }
+        var crc = BinaryPrimitives.ReadUInt32LittleEndian(header[14..]);
+        var compressed = BinaryPrimitives.ReadUInt32LittleEndian(header[18..]);
+        var uncompressed = BinaryPrimitives.ReadUInt32LittleEndian(header[22..]);
+        if ((flags & DataDescriptorFlag) != 0)
+        {
+            // The values follow the data; the header may hold zeros or the real values.
+            if ((crc != 0 && crc != record.Crc32) || (compressed != 0 && compressed != uint.MaxValue && compressed != record.CompressedSize)
+                || (uncompressed != 0 && uncompressed != uint.MaxValue && uncompressed != record.UncompressedSize))
+            {
+                throw Disagrees(file, record, "CRC or sizes");
+            }
+            return;
+        }
+        if (crc != record.Crc32
+            || (compressed != uint.MaxValue && compressed != record.CompressedSize)
+            || (uncompressed != uint.MaxValue && uncompressed != record.UncompressedSize))
+        {
+            throw Disagrees(file, record, "CRC or sizes");
+        }
+    }
+
+    private static SigningException Disagrees(ZipFileView file, ZipCentralDirectoryRecord record, string what) =>
+        file.Broken($"ambiguous archive (the local header of '{record.Name}' disagrees with the central directory about its {what})");
+
     /// <summary>CRC and two sizes (4- or 8-byte when the local header has a zip64 field), optionally signed.</summary>
     private static int DataDescriptorLength(ZipFileView file, ZipCentralDirectoryRecord record, long dataEnd, long localAreaEnd, bool zip64)
     {
@@ -79,6 +119,15 @@ internal static class ZipLocalRecord
         if (length > localAreaEnd - dataEnd)
         {
             throw file.Broken($"broken local header for '{record.Name}' (its data descriptor runs into the central directory)");
+        }
+        Span<byte> descriptor = stackalloc byte[20];
+        var values = descriptor[..(zip64 ? 20 : 12)];
+        file.Read(dataEnd + length - values.Length, values, $"the data descriptor of '{record.Name}'");
+        var compressed = zip64 ? (long)BinaryPrimitives.ReadUInt64LittleEndian(values[4..]) : BinaryPrimitives.ReadUInt32LittleEndian(values[4..]);
+        var uncompressed = zip64 ? (long)BinaryPrimitives.ReadUInt64LittleEndian(values[12..]) : BinaryPrimitives.ReadUInt32LittleEndian(values[8..]);
+        if (BinaryPrimitives.ReadUInt32LittleEndian(values) != record.Crc32 || compressed != record.CompressedSize || uncompressed != record.UncompressedSize)
+        {
+            throw file.Broken($"ambiguous archive (the data descriptor of '{record.Name}' disagrees with the central directory)");
         }
         return length;
     }

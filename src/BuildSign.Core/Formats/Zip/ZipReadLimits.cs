@@ -24,6 +24,18 @@ public sealed record ZipReadLimits
     /// </summary>
     public int MaxCompressionRatio { get; init; } = 1000;
 
+    /// <summary>
+    /// The highest ratio of all entries' uncompressed sizes to the archive's length, checked once the
+    /// entries together declare more than <see cref="CompressionRatioThreshold"/>. Real archives of
+    /// build outputs stay far below it; thousands of small, highly compressed entries do not.
+    /// </summary>
+    public int MaxTotalCompressionRatio { get; init; } = 100;
+
+    /// <summary>
+    /// The most bytes one run unpacks from containers into its workspace (signable inner files only).
+    /// </summary>
+    public long MaxUnpackedPerRun { get; init; } = 8L * 1024 * 1024 * 1024;
+
     /// <summary>Entries smaller than this (uncompressed) are exempt from the ratio check: tiny files compress absurdly well.</summary>
     public long CompressionRatioThreshold { get; init; } = 1024 * 1024;
 }

@@ -22,6 +22,11 @@ public sealed class Pkcs11Uri
     /// </summary>
     public const string SoftHsmConfigAttribute = "softhsm2-conf";
 
+    private static readonly HashSet<string> QueryAttributes = ["module-name", "module-path", "pin-source", SoftHsmConfigAttribute];
+
+    // Words that name a secret in any attribute BuildSign does not know (x-pin, password, pin%2Dvalue...).
+    private static readonly string[] SecretWords = ["pin", "pass", "pwd", "secret", "cred", "auth", "private"];
+
     private static readonly HashSet<string> PathAttributes = ["token", "serial", "manufacturer", "model", "object", "id", "type", "slot-id", "slot-description", "slot-manufacturer", "library-description", "library-manufacturer", "library-version"];
 
     private Pkcs11Uri(string text) => Text = text;
@@ -80,16 +85,20 @@ public sealed class Pkcs11Uri
 
         var pathValues = Split(path, ';', "path");
         var queryValues = Split(query, '&', "query");
+        if (pathValues.ContainsKey("pin-value") || queryValues.ContainsKey("pin-value"))
+        {
+            throw new SigningException("PKCS#11 URI must not carry the PIN (pin-value); use pin-source=env:NAME or pin-source=file:PATH");
+        }
+        foreach (var name in pathValues.Keys.Concat(queryValues.Keys).Where(n => !PathAttributes.Contains(n) && !QueryAttributes.Contains(n) && LooksLikeASecret(n)))
+        {
+            throw new SigningException($"PKCS#11 URI attribute '{Printable(name)}' would carry a secret, and a key string is no place for one; use pin-source=env:NAME or pin-source=file:PATH");
+        }
         foreach (var name in pathValues.Keys)
         {
             if (!PathAttributes.Contains(name) && !name.StartsWith("x-", StringComparison.Ordinal))
             {
-                throw new SigningException($"PKCS#11 URI has an unknown attribute '{name}'");
+                throw new SigningException($"PKCS#11 URI has an unknown attribute '{Printable(name)}'");
             }
-        }
-        if (queryValues.ContainsKey("pin-value"))
-        {
-            throw new SigningException("PKCS#11 URI must not carry the PIN (pin-value); use pin-source=env:NAME or pin-source=file:PATH");
         }
         if (queryValues.ContainsKey("module-name") && !queryValues.ContainsKey("module-path"))
         {
@@ -99,7 +108,7 @@ public sealed class Pkcs11Uri
         var type = Get(pathValues, "type");
         if (type is not null && type is not ("private" or "public" or "cert" or "secret-key" or "data"))
         {
-            throw new SigningException($"PKCS#11 URI has an unknown object type '{type}' (use private, public, cert, secret-key or data)");
+            throw new SigningException("PKCS#11 URI has an unknown object type (use private, public, cert, secret-key or data)");
         }
 
         var modulePath = Get(queryValues, "module-path");
@@ -163,12 +172,14 @@ public sealed class Pkcs11Uri
             var equals = item.IndexOf('=', StringComparison.Ordinal);
             if (equals <= 0)
             {
-                throw new SigningException($"PKCS#11 URI {where} attribute '{item}' is not of the form name=value");
+                // The text is not shown: a PIN typed where an attribute goes would be printed.
+                throw new SigningException($"PKCS#11 URI {where} has a part that is not of the form name=value");
             }
-            var name = item[..equals].ToLowerInvariant();
+            // Names are percent-decoded before any check, so "pin%2Dvalue" is pin-value.
+            var name = System.Text.Encoding.UTF8.GetString(PercentDecode(item[..equals], "name")).ToLowerInvariant();
             if (!values.TryAdd(name, PercentDecode(item[(equals + 1)..], name)))
             {
-                throw new SigningException($"PKCS#11 URI repeats the attribute '{name}'");
+                throw new SigningException($"PKCS#11 URI repeats the attribute '{Printable(name)}'");
             }
         }
         return values;
@@ -184,7 +195,7 @@ public sealed class Pkcs11Uri
             {
                 if (i + 2 >= value.Length || !byte.TryParse(value.AsSpan(i + 1, 2), System.Globalization.NumberStyles.AllowHexSpecifier, null, out var b))
                 {
-                    throw new SigningException($"PKCS#11 URI attribute '{name}' has a bad percent-encoding");
+                    throw new SigningException($"PKCS#11 URI attribute '{Printable(name)}' has a bad percent-encoding");
                 }
                 bytes.Add(b);
                 i += 3;
@@ -199,6 +210,11 @@ public sealed class Pkcs11Uri
         return [.. bytes];
     }
 
+    private static bool LooksLikeASecret(string name) => SecretWords.Any(w => name.Contains(w, StringComparison.Ordinal));
+
+    // Attribute names are shown in errors (never values); control characters in them are not.
+    private static string Printable(string name) => new([.. name.Take(64).Select(c => char.IsControl(c) ? '?' : c)]);
+
     private static string? Get(Dictionary<string, byte[]> values, string name) =>
         values.TryGetValue(name, out var bytes) ? Encoding.UTF8.GetString(bytes) : null;
 
@@ -210,6 +226,6 @@ public sealed class Pkcs11Uri
         }
         return ulong.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var slot)
             ? slot
-            : throw new SigningException($"PKCS#11 URI slot-id '{text}' is not a decimal number");
+            : throw new SigningException("PKCS#11 URI slot-id is not a decimal number");
     }
 }

@@ -63,9 +63,9 @@ public sealed class SoftwareSigningKey : ISigningKey
     /// </summary>
     public static SoftwareSigningKey Load(string path, string? password = null, string? certificatePath = null)
     {
-        if (!File.Exists(path))
+        if (Files.FileKinds.Of(path) is var kind && kind != Files.FileKind.Regular)
         {
-            throw new SigningException(path, "key file not found");
+            throw new SigningException(path, kind == Files.FileKind.Missing ? "key file not found" : $"the key file is {Files.FileKinds.Describe(kind)}");
         }
         try
         {
@@ -104,7 +104,7 @@ public sealed class SoftwareSigningKey : ISigningKey
         var certificates = CertificateFile.Load(certificatePath ?? path);
         if (certificates.Count == 0)
         {
-            throw new SigningException(path, "no certificate: give one with --certificate");
+            throw new SigningException(path, "no certificate: give the signer certificate file (PEM or DER) with the key");
         }
         foreach (var candidate in certificates)
         {

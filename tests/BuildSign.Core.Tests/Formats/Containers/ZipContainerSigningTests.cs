@@ -174,6 +174,8 @@ public sealed class ZipContainerSigningTests : IDisposable
         var bytes = File.ReadAllBytes(zip);
         var directory = BuildSign.Core.Tests.Formats.Zip.TestZip.CentralDirectoryOffset(bytes);
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(directory + 24), 4096);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(22), 4096); // the local header agrees
+
         File.WriteAllBytes(zip, bytes);
 
         await AssertRefusedUnchanged(zip, "inflates to more than its declared 4096 bytes, a zip bomb");

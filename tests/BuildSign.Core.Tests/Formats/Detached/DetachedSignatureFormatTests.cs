@@ -8,7 +8,7 @@ namespace BuildSign.Core.Tests.Formats.Detached;
 
 public class DetachedSignatureFormatTests
 {
-    private static readonly VerificationOptions TrustTestRoot = new() { TrustedCertificates = [TestPki.Shared.Root] };
+    private static readonly VerificationOptions TrustTestRoot = new() { TrustedCertificates = [TestPki.Shared.Root], TrustedTimestampCertificates = [TestPki.Shared.Root] };
     private readonly DetachedSignatureFormat _format = new();
 
     private static ToolResult OpenSslVerify(string file, bool anyPurpose = true)

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using BuildSign.Core.Formats;
 using BuildSign.Core.Formats.NuGet;
 using BuildSign.Testing;
+using BuildSign.Core.Cms;
 
 namespace BuildSign.Core.Tests.Formats.NuGet;
 
@@ -161,8 +162,8 @@ public sealed class NuGetPackageSigningTests(NuGetFixture fixture) : IDisposable
     }
 
     [Theory]
-    [InlineData(ExistingSignatureAction.Fail, "already signed (use --on-existing-signature replace)")]
-    [InlineData(ExistingSignatureAction.Append, "a NuGet package holds one author signature: appending is not possible (use --on-existing-signature replace)")]
+    [InlineData(ExistingSignatureAction.Fail, "already signed (choose to replace the existing signature)")]
+    [InlineData(ExistingSignatureAction.Append, "a NuGet package holds one author signature: appending is not possible (replace it instead)")]
     public async Task AlreadySignedPackageIsRefusedAndLeftAlone(ExistingSignatureAction action, string reason)
     {
         var package = CopyOfUnsigned();

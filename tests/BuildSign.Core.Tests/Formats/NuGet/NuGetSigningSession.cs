@@ -27,5 +27,5 @@ internal static class NuGetSigningSession
     }
 
     public static ValueTask<FileVerification> VerifyAsync(string package) =>
-        Format.VerifyAsync(package, new VerificationOptions { TrustedCertificates = [TestPki.Shared.Root] }, CancellationToken.None);
+        Format.VerifyAsync(package, new VerificationOptions { TrustedCertificates = [TestPki.Shared.Root], TrustedTimestampCertificates = [TestPki.Shared.Root] }, CancellationToken.None);
 }

@@ -1,6 +1,7 @@
 using BuildSign.Core.Formats;
 using BuildSign.Core.Formats.Pe;
 using BuildSign.Core.Pipeline;
+using BuildSign.Core.Tests.Formats.Containers;
 using BuildSign.Testing;
 
 namespace BuildSign.Core.Tests.Formats.Pe;
@@ -23,9 +24,10 @@ public class PePipelineTests
 
         var options = new SigningRunOptions { Paths = [dir.Path], Recursive = true, OnExistingSignature = ExistingSignatureAction.Replace };
         var plan = await new SigningPlanner(new FormatRegistry([new PeFormat()])).PlanAsync(options, CancellationToken.None);
-        await using var key = PeSigning.Key("rsa");
+        await using var key = new CountingSigningKey(PeSigning.Key("rsa"));
         var result = await new SigningPipeline(key, timestamper: null).ExecuteAsync(plan, options, CancellationToken.None);
 
+        Assert.Equal([2], key.Batches); // both good files' digests in one batch, none for the bad one
         var broken = Assert.Single(result.Files, f => f.Path.EndsWith("broken.dll", StringComparison.Ordinal));
         Assert.Equal(FileSigningStatus.Failed, broken.Status);
         Assert.Contains("not a PE file", broken.Error);

@@ -11,7 +11,7 @@ internal static class PeSigning
 {
     public static readonly PeFormat Format = new();
 
-    public static VerificationOptions TrustTestRoot => new() { TrustedCertificates = [TestPki.Shared.Root] };
+    public static VerificationOptions TrustTestRoot => new() { TrustedCertificates = [TestPki.Shared.Root], TrustedTimestampCertificates = [TestPki.Shared.Root] };
 
     public static SoftwareSigningKey Key(string kind) =>
         SoftwareSigningKey.Load(kind == "rsa" ? TestPki.Shared.RsaPfx : TestPki.Shared.EcdsaPfx);

@@ -27,6 +27,11 @@ internal static class ScriptFiles
         return path;
     }
 
+    /// <summary>Bytes of a file in <paramref name="encoding"/> as text (a leading BOM dropped).</summary>
+    public static string Decode(ReadOnlySpan<byte> bytes, ScriptTextEncoding encoding) => encoding == ScriptTextEncoding.Utf16LittleEndian
+        ? Encoding.Unicode.GetString(bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) ? bytes[2..] : bytes)
+        : Encoding.UTF8.GetString(bytes).TrimStart('\uFEFF');
+
     /// <summary>The file as text in its own encoding (BOM dropped).</summary>
     public static string ReadText(string path, ScriptTextEncoding encoding) => encoding == ScriptTextEncoding.Utf16LittleEndian
         ? Encoding.Unicode.GetString(File.ReadAllBytes(path).AsSpan(2))

@@ -13,7 +13,7 @@ public class ScriptFormatTests
 {
     private const string Crlf = "\r\n";
     private const string Lf = "\n";
-    private static readonly VerificationOptions TrustTestRoot = new() { TrustedCertificates = [TestPki.Shared.Root] };
+    private static readonly VerificationOptions TrustTestRoot = new() { TrustedCertificates = [TestPki.Shared.Root], TrustedTimestampCertificates = [TestPki.Shared.Root] };
     private readonly ScriptFormat _format = new();
 
     private static void AssertOsslsigncodeAccepts(string path)
@@ -40,7 +40,7 @@ public class ScriptFormatTests
     [InlineData("Module.psd1", ScriptTextEncoding.Utf8, Lf, "ecdsa")]
     [InlineData("Types.ps1xml", ScriptTextEncoding.Utf8, Crlf, "rsa")]
     [InlineData("Class.mof", ScriptTextEncoding.Utf16LittleEndian, Lf, "rsa")]
-    public async Task OsslsigncodeVerifiesTheSignedScriptWhichKeepsItsTextAndLineEndings(string name, ScriptTextEncoding encoding, string lineEnding, string key)
+    public async Task OsslsigncodeVerifiesTheSignedScript_TheTextKeepsItsBytes_TheBlockIsCrlf(string name, ScriptTextEncoding encoding, string lineEnding, string key)
     {
         using var dir = new TempDirectory();
         var path = ScriptFiles.Write(dir.File(name), encoding, lineEnding);
@@ -53,10 +53,67 @@ public class ScriptFormatTests
         await AssertWeAccept(path);
         var signed = File.ReadAllBytes(path);
         Assert.Equal(original, signed.AsSpan(0, original.Length).ToArray());
-        var text = ScriptFiles.ReadText(path, encoding);
-        var style = ScriptCommentStyle.ForExtension(Path.GetExtension(name))!;
-        Assert.EndsWith(lineEnding + style.EndLine + lineEnding, text, StringComparison.Ordinal);
-        Assert.Equal(lineEnding == Lf, !text.Contains('\r', StringComparison.Ordinal));
+        // Everything after the script is the block, with CRLF on every line whatever the script
+        // uses (Windows' PowerShell SIP finds only "\r\n# SIG # Begin signature block\r\n").
+        var style = ScriptCommentStyle.ForExtension(Path.GetExtension(name).ToLowerInvariant())!;
+        var block = ScriptFiles.Decode(signed.AsSpan(original.Length), encoding);
+        Assert.StartsWith(Crlf + style.BeginLine + Crlf + style.Prefix, block, StringComparison.Ordinal);
+        Assert.EndsWith(style.Suffix + Crlf + style.EndLine + Crlf, block, StringComparison.Ordinal);
+        Assert.Equal(block.Split('\n').Length - 1, block.Split(Crlf).Length - 1);
+        // The script's own line endings are untouched.
+        Assert.Equal(lineEnding == Lf, !ScriptFiles.Decode(original, encoding).Contains('\r', StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("a.ps1", "# SIG # Begin signature block", "# SIG # End signature block")]
+    [InlineData("Types.ps1xml", "<!-- SIG # Begin signature block -->", "<!-- SIG # End signature block -->")]
+    [InlineData("Class.mof", "/* SIG # Begin signature block */", "/* SIG # End signature block */")]
+    public async Task An_LF_script_gets_the_block_with_CRLF_bytes_in_every_comment_style(string name, string begin, string end)
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File(name);
+        File.WriteAllBytes(path, "Get-Date\nGet-Item .\n"u8.ToArray());
+
+        Assert.Equal(FileSigningStatus.Signed, (await SingleFormatSigning.SignAsync(_format, path)).Status);
+
+        var bytes = File.ReadAllBytes(path);
+        var head = System.Text.Encoding.ASCII.GetBytes($"Get-Date\nGet-Item .\n\r\n{begin}\r\n");
+        Assert.Equal(head, bytes.AsSpan(0, head.Length).ToArray());
+        var tail = System.Text.Encoding.ASCII.GetBytes($"\r\n{end}\r\n");
+        Assert.Equal(tail, bytes.AsSpan(bytes.Length - tail.Length).ToArray());
+        Assert.DoesNotContain(bytes.AsSpan(head.Length).ToArray().Select((b, i) => (b, i)), x => x.b == (byte)'\n' && bytes[head.Length + x.i - 1] != (byte)'\r');
+        if (name.EndsWith(".ps1", StringComparison.Ordinal))
+        {
+            AssertOsslsigncodeAccepts(path);
+        }
+    }
+
+    [Theory]
+    [InlineData(ScriptTextEncoding.Utf8, true)]
+    [InlineData(ScriptTextEncoding.Utf8WithBom, false)]
+    [InlineData(ScriptTextEncoding.Utf16LittleEndian, false)]
+    public async Task A_BOM_less_script_with_non_ASCII_text_is_signed_with_a_warning(ScriptTextEncoding encoding, bool warned)
+    {
+        using var dir = new TempDirectory();
+        var path = ScriptFiles.Write(dir.File("a.ps1"), encoding, Crlf);
+
+        var result = await SingleFormatSigning.SignAsync(_format, path);
+
+        Assert.Equal(FileSigningStatus.Signed, result.Status);
+        Assert.Equal(warned ? [ScriptFormat.NoBomWarning] : [], result.Warnings);
+    }
+
+    [Fact]
+    public async Task A_BOM_less_ASCII_script_is_signed_without_a_warning()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("a.ps1");
+        File.WriteAllText(path, "Get-Date\r\n");
+
+        var result = await SingleFormatSigning.SignAsync(_format, path);
+
+        Assert.Equal(FileSigningStatus.Signed, result.Status);
+        Assert.Empty(result.Warnings);
     }
 
     [Theory]
@@ -132,7 +189,7 @@ public class ScriptFormatTests
         var text = File.ReadAllText(path);
         Assert.Single(text.Split("# SIG # Begin signature block").Skip(1));
         Assert.Equal(original, File.ReadAllBytes(path).AsSpan(0, original.Length).ToArray());
-        Assert.Equal('\n', (char)File.ReadAllBytes(path)[original.Length]);
+        Assert.Equal("\r\n"u8.ToArray(), File.ReadAllBytes(path).AsSpan(original.Length, 2).ToArray());
     }
 
     [Fact]
