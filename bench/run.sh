@@ -3,22 +3,23 @@
 # process per file, as users run it) on the same inputs, SoftHSM2 key and loopback TSA, runs
 # alternating between the tools, medians over repetitions; plus the floor measured in the same run.
 # Prints a Markdown table and writes it, with the raw data and a plot, to bench/results/.
-# usage: bench/run.sh [--files N] [--reps R] [--smoke] [--with-3000] [--no-big] [--r2r|--no-r2r]
+# usage: bench/run.sh [--files N] [--reps R] [--smoke] [--with-3000] [--no-big] [--no-msbuild] [--r2r|--no-r2r]
 set -euo pipefail
 BENCH=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$BENCH")
 WORK=$BENCH/work
 RESULTS=$BENCH/results
-FILES=1000 REPS=3 BIG=1 WITH_3000=0 R2R=1 LATENCY_MS=50 MAX_SESSIONS=4
+FILES=1000 REPS=3 BIG=1 WITH_3000=0 R2R=1 LATENCY_MS=50 MAX_SESSIONS=4 MSBUILD=1
 
 usage() { sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 while [ $# -gt 0 ]; do
   case $1 in
     --files) FILES=$2; shift ;;
     --reps) REPS=$2; shift ;;
-    --smoke) FILES=20 REPS=1 BIG=0 RESULTS=$WORK/smoke-results ;;
+    --smoke) FILES=20 REPS=1 BIG=0 MSBUILD=0 RESULTS=$WORK/smoke-results ;;
     --with-3000) WITH_3000=1 ;;
     --no-big) BIG=0 ;;
+    --no-msbuild) MSBUILD=0 ;;
     --r2r) R2R=1 ;;
     --no-r2r) R2R=0 ;;
     -h | --help) usage ;;
@@ -35,6 +36,8 @@ source "$BENCH/lib/measure.sh"
 source "$BENCH/lib/report.sh"
 # shellcheck source=lib/service.sh
 source "$BENCH/lib/service.sh"
+# shellcheck source=lib/msbuild.sh
+source "$BENCH/lib/msbuild.sh"
 
 # The scaling counts: a tenth, three tenths and all of --files (100, 300, 1000), and 3000 on request.
 COUNTS=($((FILES / 10)) $((FILES * 3 / 10)) "$FILES")
@@ -145,6 +148,11 @@ main() {
   service_scenario "$FILES"
   stop_service
   [ "$BIG" = 0 ] || big_file
+  if [ "$MSBUILD" = 1 ]; then
+    msbuild_prepare
+    msbuild_no_change
+    msbuild_clean_build
+  fi
   LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
   write_report >"$RESULTS/latest.md"

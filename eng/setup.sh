@@ -21,6 +21,9 @@ ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need_packages+=(postgresq
 # The container tests check archives with readers BuildSign did not write: unzip and Python's zipfile.
 command -v unzip >/dev/null || need_packages+=(unzip)
 command -v python3 >/dev/null || need_packages+=(python3)
+# The Azure DevOps extension (azure-task/): node and npm build and test it; unzip (above) reads the .vsix.
+command -v node >/dev/null || need_packages+=(nodejs)
+command -v npm >/dev/null || need_packages+=(npm)
 
 osslsigncode_ok() {
   command -v osslsigncode >/dev/null || return 1

@@ -60,7 +60,15 @@ write_report() {
     echo "| one 1 GiB file (detached signature) | $(fmt_s "$bs") s = $bs_rate MB/s, peak RSS $rss MB | \`openssl dgst -sha256\`: $(fmt_s "$dgst") s = $dgst_rate MB/s | – | \`openssl speed\`: $(calc "$sha" 0) MB/s | $(calc "100 * $bs_rate / $sha" 0)% of openssl speed | ≥ 80% of openssl speed; RSS ≤ 100 MB | $(met "$bs_rate >= 0.8 * $sha") / $(met "$rss <= 100") |"
   fi
   service_report "$n"
-  echo "| MSBuild no-change rebuild with signing | n/a — not built yet | | | | | | |"
+  if [ "$MSBUILD" = 1 ]; then
+    local with without
+    with=$(median msbuild-nochange signing 3); without=$(median msbuild-nochange no-signing 3)
+    echo "| MSBuild no-change build of the example solution, signing on vs off | $(fmt_s "$with") s | off: $(fmt_s "$without") s | – | – | $(calc "$with / $without" 2)× | ≤ 1.1× | $(met "$with <= 1.1 * $without") |"
+    with=$(median msbuild-clean signing "$LIBRARIES"); without=$(median msbuild-clean no-signing "$LIBRARIES")
+    echo "| MSBuild clean build of $LIBRARIES class libraries, signing on vs off | $(fmt_s "$with") s | off: $(fmt_s "$without") s | – | – | $(calc "$with / $without" 2)× | ≤ 1.25× | $(met "$with <= 1.25 * $without") |"
+  else
+    echo "| MSBuild builds with signing on vs off | not measured in this run (\`--smoke\` or \`--no-msbuild\`) | | | | | | |"
+  fi
   echo
   echo "¹ signing floor plus ⌈$n / 8⌉ × $LATENCY_MS ms: BuildSign's default of 8 concurrent requests to one TSA."
   echo
@@ -83,6 +91,7 @@ write_report() {
   echo "osslsigncode runs one file at a time: two processes at once on one SoftHSM2 token fail here"
   echo "(\"No matching initialized token was found\"), so no parallel variant is measured."
   echo
+  [ "$MSBUILD" = 0 ] || msbuild_report
   echo "## Peak memory (RSS, \`/usr/bin/time\`; for osslsigncode the largest single process)"
   echo
   echo "| scenario | BuildSign | osslsigncode |"

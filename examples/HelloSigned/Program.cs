@@ -1,2 +1,3 @@
-// The example BuildSign's demo builds and signs: a Windows x64 apphost and its assembly.
-Console.WriteLine("Hello from a signed build.");
+// The console app of the examples: a Windows x64 apphost, its assembly, and the library it uses,
+// all signed while `dotnet build` runs.
+Console.WriteLine(Greetings.Greeting.For("a signed build"));

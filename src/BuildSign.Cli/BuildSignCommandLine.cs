@@ -17,6 +17,7 @@ internal static class BuildSignCommandLine
         AttestationCommand.Create(),
         AuditCommand.Create(),
         ServiceCommand.Create(),
+        GitHubActionCommand.Create(),
     };
 
     /// <summary>

@@ -204,6 +204,9 @@ public sealed class SignCommandTests(CliFixture cli) : IDisposable
         var badUrl = cli.Run("sign", "--key", "file:k.pfx", "--timestamp-url", "not a url", "x.dll");
         Assert.Equal(2, badUrl.ExitCode);
         Assert.Contains("--timestamp-url 'not a url' is not an http or https URL", badUrl.StandardError);
+        var badContext = cli.Run("sign", "--key", "file:k.pfx", "--run-context", "pipeline=ci", "--run-context", "no-equals-sign", "x.dll");
+        Assert.Equal(2, badContext.ExitCode);
+        Assert.Contains("--run-context 'no-equals-sign' is not of the form name=value", badContext.StandardError);
     }
 
     [Fact]

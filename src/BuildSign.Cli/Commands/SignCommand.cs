@@ -3,6 +3,7 @@ using BuildSign.Cli.Output;
 using BuildSign.Core;
 using BuildSign.Core.Api;
 using BuildSign.Core.Formats;
+using BuildSign.Core.Keys;
 using BuildSign.Core.Timestamping;
 
 namespace BuildSign.Cli.Commands;
@@ -31,6 +32,17 @@ internal static class SignCommand
                 r.AddError("--timestamp-concurrency must be between 1 and 64");
             }
         });
+        var timestampTimeLimit = new Option<int?>("--timestamp-time-limit")
+        {
+            Description = "Seconds the whole run may wait for timestamps (default 600); files still waiting then fail at once",
+        };
+        timestampTimeLimit.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is < 1 or > 86400)
+            {
+                r.AddError("--timestamp-time-limit must be between 1 and 86400 seconds");
+            }
+        });
         var digest = new Option<string>("--digest") { Description = "Digest algorithm", DefaultValueFactory = _ => "sha256" };
         digest.AcceptOnlyFromAmong("sha256", "sha384", "sha512");
         var onExisting = new Option<string>("--on-existing-signature")
@@ -44,13 +56,28 @@ internal static class SignCommand
         var recursive = new Option<bool>("--recursive") { Description = "Sign the files in directories (and inside containers)" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan and change nothing" };
         var refuseSoftware = new Option<bool>("--refuse-software-keys") { Description = "Refuse to sign with a software (file) key" };
+        var runContext = new Option<string[]>("--run-context")
+        {
+            Description = "name=value describing the CI run (pipeline, run id, commit…) for a signing service's audit record; repeat for each",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        runContext.Validators.Add(r =>
+        {
+            foreach (var pair in r.GetValueOrDefault<string[]>() ?? [])
+            {
+                if (pair.IndexOf('=', StringComparison.Ordinal) < 1)
+                {
+                    r.AddError($"--run-context '{pair}' is not of the form name=value");
+                }
+            }
+        });
         var json = CommonOptions.Json();
         var verbose = CommonOptions.Verbose();
         var paths = CommonOptions.Paths();
 
         var command = new Command("sign", "Sign files with a key in an HSM, a signing service, or (development only) a file")
         {
-            key, certificate, timestampUrls, timestampConcurrency, digest, onExisting, description, url, recursive, dryRun, refuseSoftware, json, verbose, paths,
+            key, certificate, timestampUrls, timestampConcurrency, timestampTimeLimit, digest, onExisting, description, url, recursive, dryRun, refuseSoftware, runContext, json, verbose, paths,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -72,6 +99,7 @@ internal static class SignCommand
                 Certificate = result.GetValue(certificate),
                 TimestampUrls = urls,
                 TimestampConcurrency = result.GetValue(timestampConcurrency),
+                TimestampTimeLimit = result.GetValue(timestampTimeLimit) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
                 Digest = DigestAlgorithms.Parse(result.GetValue(digest)!),
                 OnExistingSignature = policy,
                 // Third-party files inside containers keep their signatures unless the user said otherwise.
@@ -81,6 +109,7 @@ internal static class SignCommand
                 Recursive = result.GetValue(recursive),
                 DryRun = result.GetValue(dryRun),
                 RefuseSoftwareKeys = result.GetValue(refuseSoftware),
+                RunContext = RunContextOf(result.GetValue(runContext)),
             };
             var printer = new ResultPrinter(Console.Out, Console.Error, result.GetValue(json), result.GetValue(verbose));
             SignResult outcome;
@@ -92,5 +121,17 @@ internal static class SignCommand
             return outcome.Succeeded ? ExitCodes.Success : ExitCodes.Failed;
         });
         return command;
+    }
+
+    // The last value of a repeated name wins, as with environment variables.
+    private static SigningRunContext RunContextOf(string[]? pairs)
+    {
+        var properties = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in pairs ?? [])
+        {
+            var separator = pair.IndexOf('=', StringComparison.Ordinal);
+            properties[pair[..separator]] = pair[(separator + 1)..];
+        }
+        return new SigningRunContext { Properties = properties };
     }
 }

@@ -118,7 +118,7 @@ public sealed class BuildSigner
                 }
                 using var timestamps = request.TimestampUrls.Count == 0
                     ? null
-                    : new TimestampClient(new TimestampOptions { Urls = request.TimestampUrls, MaxConcurrentRequests = request.TimestampConcurrency }, _services.TimeProvider);
+                    : new TimestampClient(TimestampOptionsOf(request), _services.TimeProvider);
                 var completed = 0;
                 var pipeline = new SigningPipeline(key!, timestamps, request.RunContext)
                 {
@@ -226,6 +226,12 @@ public sealed class BuildSigner
         SignerCertificate = key?.Certificate,
         RemoveLeftovers = !request.DryRun,
     };
+
+    private static TimestampOptions TimestampOptionsOf(SignRequest request)
+    {
+        var options = new TimestampOptions { Urls = request.TimestampUrls, MaxConcurrentRequests = request.TimestampConcurrency };
+        return request.TimestampTimeLimit is { } limit ? options with { RunTimeout = limit } : options;
+    }
 
     private static string Resolve(string? baseDirectory, string path) =>
         baseDirectory is null || Path.IsPathRooted(path) ? path : Path.Combine(baseDirectory, path);

@@ -25,6 +25,12 @@ public sealed record SignRequest
     /// <summary>At most this many timestamp requests in flight.</summary>
     public int TimestampConcurrency { get; init; } = TimestampOptions.DefaultMaxConcurrentRequests;
 
+    /// <summary>
+    /// How long the whole run may spend waiting for timestamps (from its first request); past it,
+    /// files still waiting fail at once. Null: <see cref="TimestampOptions.RunTimeout"/>'s default (10 minutes).
+    /// </summary>
+    public TimeSpan? TimestampTimeLimit { get; init; }
+
     /// <summary>The file and signature digest.</summary>
     public DigestAlgorithm Digest { get; init; } = DigestAlgorithm.Sha256;
 

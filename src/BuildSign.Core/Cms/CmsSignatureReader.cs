@@ -103,8 +103,6 @@ public static class CmsSignatureReader
 
     private static CmsSignature ReadSignerInfo(AsnReader signerInfo, string contentType, ReadOnlyMemory<byte>? content, List<X509Certificate2> certificates, List<string> digestAlgorithms)
     {
-        // Version 1 names the signer by issuer and serial number, version 3 by subject key
-        // identifier (what NuGet's signer writes); RFC 5652 5.3 ties each version to its form.
         if (!signerInfo.TryReadInt32(out var version) || version is not (1 or 3))
         {
             throw new CryptographicException("the SignerInfo version is neither 1 nor 3");
@@ -113,22 +111,23 @@ public static class CmsSignatureReader
         ReadOnlyMemory<byte>? keyIdentifier = null;
         if (signerInfo.PeekTag().HasSameClassAndValue(ContextZero))
         {
+            // SignerIdentifier subjectKeyIdentifier [0] IMPLICIT OCTET STRING (NuGet's signer writes it), version 3.
+            keyIdentifier = signerInfo.ReadOctetString(ContextZero);
             if (version != 3)
             {
-                throw new CryptographicException("a SignerInfo naming its signer by subject key identifier must be version 3");
+                throw new CryptographicException("a SignerInfo naming its signer by key identifier must be version 3");
             }
-            keyIdentifier = signerInfo.ReadOctetString(ContextZero);
         }
         else
         {
-            if (version != 1)
-            {
-                throw new CryptographicException("a SignerInfo naming its signer by issuer and serial number must be version 1");
-            }
             var sid = signerInfo.ReadSequence();
             issuer = sid.ReadEncodedValue();
             serial = sid.ReadIntegerBytes();
             sid.ThrowIfNotEmpty();
+            if (version != 1)
+            {
+                throw new CryptographicException("a SignerInfo naming its signer by issuer and serial number must be version 1");
+            }
         }
         var digestAlgorithm = ReadAlgorithmIdentifier(signerInfo);
 

@@ -2,10 +2,10 @@ using System.Formats.Asn1;
 
 namespace BuildSign.Core.Cms;
 
-/// <summary>Reads attribute values strictly: one DER value that fills its bytes, or nothing.</summary>
+/// <summary>Strict reading of single DER values, such as an attribute's value.</summary>
 internal static class DerValue
 {
-    /// <summary>Reads one DER value that must fill <paramref name="encoded"/>; null when it is malformed.</summary>
+    /// <summary>Reads one DER value that must fill <paramref name="encoded"/> exactly; null when it is malformed.</summary>
     public static T? ReadSingle<T>(ReadOnlyMemory<byte> encoded, Func<AsnReader, T> read) where T : class
     {
         try

@@ -103,7 +103,7 @@ public sealed class SigningPlanner
         }
 
         var signaturePath = format.GetSignaturePath(file.Path);
-        var (action, reason) = Decide(format, inspection, options.OnExistingSignature, options.SignerCertificate);
+        var (action, reason) = await AppendTargetCheck.ApplyAsync(format, file.Path, Decide(format, inspection, options.OnExistingSignature, options.SignerCertificate), cancellationToken).ConfigureAwait(false);
         if (action != PlannedAction.Refuse && action != PlannedAction.Skip && signaturePath != file.Path
             && FileKinds.OfLinkItself(signaturePath) is var kind and not (FileKind.Missing or FileKind.Regular))
         {

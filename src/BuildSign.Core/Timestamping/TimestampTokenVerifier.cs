@@ -1,4 +1,5 @@
 using BuildSign.Core.Certificates;
+using System.Security.Cryptography.X509Certificates;
 
 namespace BuildSign.Core.Timestamping;
 
@@ -15,10 +16,10 @@ public static class TimestampTokenVerifier
     /// <param name="token">The TimeStampToken DER (a CMS ContentInfo) from the unsigned attribute.</param>
     /// <param name="signatureValue">The SignerInfo signature value the token should stamp.</param>
     /// <param name="trustAnchors">
-    /// The roots trusted for timestamping that anchor the TSA chain (empty: the system store); null
-    /// checks the token's integrity only, not its chain.
+    /// Timestamping trust anchors the TSA chain must end in; empty: the system store; null: the
+    /// chain is not checked (integrity only).
     /// </param>
-    public static TimestampVerification Verify(ReadOnlyMemory<byte> token, ReadOnlySpan<byte> signatureValue, IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2>? trustAnchors)
+    public static TimestampVerification Verify(ReadOnlyMemory<byte> token, ReadOnlySpan<byte> signatureValue, IReadOnlyList<X509Certificate2>? trustAnchors)
     {
         var stamped = signatureValue.ToArray();
         return Verify(token, algorithm => algorithm.Hash(stamped), trustAnchors, "the signature it is attached to").Verification;
@@ -29,7 +30,7 @@ public static class TimestampTokenVerifier
     /// its algorithm; <paramref name="trustAnchors"/> null skips the chain (the signing side, which
     /// does not know what the eventual verifier trusts).
     /// </summary>
-    internal static (TimestampVerification Verification, TimestampToken? Token) Verify(ReadOnlyMemory<byte> token, Func<DigestAlgorithm, byte[]> imprintOf, IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2>? trustAnchors, string stampedThing)
+    internal static (TimestampVerification Verification, TimestampToken? Token) Verify(ReadOnlyMemory<byte> token, Func<DigestAlgorithm, byte[]> imprintOf, IReadOnlyList<X509Certificate2>? trustAnchors, string stampedThing)
     {
         TimestampToken parsed;
         try

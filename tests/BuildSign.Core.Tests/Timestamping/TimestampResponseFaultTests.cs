@@ -1,6 +1,5 @@
 using BuildSign.Core.Timestamping;
 using BuildSign.DevTools.Timestamping;
-using BuildSign.Core.Verification;
 using BuildSign.Testing;
 
 namespace BuildSign.Core.Tests.Timestamping;

@@ -11,6 +11,7 @@ public sealed class TimestampTokenVerifierTests
 {
     private static readonly byte[] SignatureValue = RandomNumberGenerator.GetBytes(256);
 
+    // null: the chain is not checked.
     private static readonly IReadOnlyList<X509Certificate2>? IntegrityOnly = null;
 
     private static IReadOnlyList<X509Certificate2> Anchored(X509Certificate2 root) => [root];
@@ -55,6 +56,7 @@ public sealed class TimestampTokenVerifierTests
     [Fact]
     public void Code_signing_anchors_do_not_anchor_a_tsa()
     {
+        // What verify passes for timestamps when only code-signing anchors were given: none of them.
         var options = new VerificationOptions { TrustedCertificates = [TestPki.Shared.Root] };
 
         var verification = TimestampTokenVerifier.Verify(IssueToken(SignatureValue), SignatureValue, options.TrustedTimestampCertificates);

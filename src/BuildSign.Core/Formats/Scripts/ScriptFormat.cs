@@ -103,10 +103,21 @@ public sealed class ScriptFormat : IFileFormat
 
     // Signing replaces: a block that is there now is dropped along with its leading line break. A
     // malformed one is refused rather than dropped, since it may hide script text after it.
-    private static int ContentLength(ScriptText text, string path) => ScriptSignatureBlock.Find(text.Text, StyleOf(path)) switch
+    private static int ContentLength(ScriptText text, string path)
     {
-        null => text.Text.Length,
-        { Problem: { } problem } => throw new SigningException(path, $"{problem}; remove it before signing"),
-        var block => block.ContentLength,
-    };
+        var length = ScriptSignatureBlock.Find(text.Text, StyleOf(path)) switch
+        {
+            null => text.Text.Length,
+            { Problem: { } problem } => throw new SigningException(path, $"{problem}; remove it before signing"),
+            var block => block.ContentLength,
+        };
+        var bytes = text.ByteCount(length);
+        if (bytes < ScriptText.MinimumSignableBytes)
+        {
+            throw new SigningException(path, text.IsEmpty(length)
+                ? "empty script: there is nothing to sign (Windows and osslsigncode refuse to sign it too)"
+                : $"script too short to sign ({bytes} bytes; Windows and osslsigncode need at least {ScriptText.MinimumSignableBytes})");
+        }
+        return length;
+    }
 }

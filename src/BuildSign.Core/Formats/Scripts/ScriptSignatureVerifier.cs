@@ -57,6 +57,10 @@ internal static class ScriptSignatureVerifier
         {
             problems.Add("the signature is not for a script");
         }
+        if (text.ByteCount(block.ContentLength) < ScriptText.MinimumSignableBytes)
+        {
+            problems.Add("the signed script is empty or shorter than 4 bytes, which Windows and osslsigncode do not accept as signed");
+        }
         var scriptDigest = ScriptDigest.Compute(text.Text.AsSpan(0, block.ContentLength), indirect.Digest);
         if (!scriptDigest.AsSpan().SequenceEqual(indirect.FileDigest.Span))
         {

@@ -62,6 +62,15 @@ internal sealed class ScriptText
     /// <summary>The number of bytes the first <paramref name="length"/> characters take in the file.</summary>
     public int ByteCount(int length) => Encoding.GetByteCount(Text.AsSpan(0, length));
 
+    /// <summary>True when the first <paramref name="length"/> characters hold nothing but a byte-order mark, if that.</summary>
+    public bool IsEmpty(int length) => Text.AsSpan(0, length).TrimStart('\uFEFF').IsEmpty;
+
+    /// <summary>
+    /// Windows' script signing and osslsigncode refuse files under 4 bytes ("file is too short"),
+    /// and osslsigncode finds no signature in an empty script that was signed anyway.
+    /// </summary>
+    public const int MinimumSignableBytes = 4;
+
     /// <summary>Encodes appended text the way the file is encoded (no byte order mark).</summary>
     public byte[] Encode(string text) => Encoding.GetBytes(text);
 

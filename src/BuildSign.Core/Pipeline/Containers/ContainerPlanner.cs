@@ -150,7 +150,7 @@ internal sealed class ContainerPlanner(FormatRegistry formats, SigningRunOptions
         {
             return Refused(path, format.Name, exception.Reason);
         }
-        var (action, reason) = SigningPlanner.Decide(format, inspection, options.OnExistingInnerSignature, options.SignerCertificate);
+        var (action, reason) = await AppendTargetCheck.ApplyAsync(format, workPath, SigningPlanner.Decide(format, inspection, options.OnExistingInnerSignature, options.SignerCertificate), cancellationToken).ConfigureAwait(false);
         var planned = new PlannedFile
         {
             Path = path,

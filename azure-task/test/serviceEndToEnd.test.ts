@@ -1,0 +1,3 @@
+import { signingServiceSuite } from './signingServiceSuite';
+
+signingServiceSuite(false);
