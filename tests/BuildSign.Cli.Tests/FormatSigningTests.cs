@@ -38,6 +38,29 @@ public sealed class FormatSigningTests(CliFixture cli) : IDisposable
     }
 
     [Fact]
+    public void A_BOM_less_script_with_non_ASCII_text_is_signed_with_a_warning_naming_it_and_the_block_is_CRLF()
+    {
+        var script = _dir.File("grüße.ps1");
+        File.WriteAllBytes(script, Encoding.UTF8.GetBytes("Write-Host 'Grüße'\nGet-Date\n"));
+
+        var result = cli.Run("sign", "--key", cli.Token.RsaKeyString, script);
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        var warning = Assert.Single(result.StandardError.Split('\n'), l => l.StartsWith("warning", StringComparison.Ordinal) && l.Contains(script, StringComparison.Ordinal));
+        Assert.Contains("without a byte order mark", warning, StringComparison.Ordinal);
+        Assert.Contains("UTF-8 with a byte order mark", warning, StringComparison.Ordinal);
+        var text = File.ReadAllText(script);
+        Assert.StartsWith("Write-Host 'Grüße'\nGet-Date\n\r\n# SIG # Begin signature block\r\n", text, StringComparison.Ordinal);
+        Assert.EndsWith("\r\n# SIG # End signature block\r\n", text, StringComparison.Ordinal);
+
+        var ascii = _dir.File("plain.ps1");
+        File.WriteAllText(ascii, "Get-Date\n");
+        var quiet = cli.Run("sign", "--key", cli.Token.RsaKeyString, ascii);
+        Assert.True(quiet.ExitCode == 0, quiet.Output);
+        Assert.DoesNotContain("byte order mark", quiet.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void SignsAnyOtherFileWithADetachedSignatureThatOpenSslVerifiesTokenIncluded()
     {
         var archive = _dir.File("tools.tar.gz");

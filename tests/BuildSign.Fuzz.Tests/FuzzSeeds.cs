@@ -22,6 +22,8 @@ internal sealed class FuzzSeeds : IDisposable
 
     private FuzzSeeds()
     {
+        // Shared by every test of the run; the folder goes when the test process ends.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Dispose();
         var key = SoftwareSigningKey.Load(TestPki.Shared.RsaPfx);
         var options = new SignatureOptions();
 

@@ -30,7 +30,7 @@ public sealed partial class SdkTrustedRoots : IDisposable
     public SdkTrustedRoots(string rootPemPath)
     {
         OwnerOnlyDirectory.RemoveStale(Prefix);
-        RemoveStaleBlocksFromInstalledSdk();
+        RemoveStaleBlocks(InstalledTrustedRootsDirectory);
 
         var (installation, version) = FindSdk();
         _root = OwnerOnlyDirectory.Create(Path.Combine(Path.GetTempPath(), $"{Prefix}-{Environment.ProcessId}-{Guid.NewGuid():N}"));
@@ -94,13 +94,14 @@ public sealed partial class SdkTrustedRoots : IDisposable
 
     /// <summary>
     /// Earlier versions of these tests appended "# BuildSign test root (process N, …)" blocks to the
-    /// installed bundles; a killed run left its block there. Removes the blocks of processes that
-    /// are gone (a live run's block is left alone), when the bundle is writable.
+    /// installed bundles; a killed run left its block there. Removes from the bundles in
+    /// <paramref name="trustedRootsDirectory"/> the blocks of processes that are gone (a live run's
+    /// block is left alone), when the bundle is writable; returns how many it removed.
     /// </summary>
-    public static int RemoveStaleBlocksFromInstalledSdk()
+    public static int RemoveStaleBlocks(string trustedRootsDirectory)
     {
         var removed = 0;
-        foreach (var bundle in Directory.EnumerateFiles(InstalledTrustedRootsDirectory, "*.pem"))
+        foreach (var bundle in Directory.EnumerateFiles(trustedRootsDirectory, "*.pem"))
         {
             var text = File.ReadAllText(bundle);
             var cleaned = LegacyBlock().Replace(text, match =>

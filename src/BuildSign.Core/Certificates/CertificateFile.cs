@@ -3,7 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace BuildSign.Core.Certificates;
 
-/// <summary>Reads certificates from PEM (one or many) or DER files, and sorts out a chain.</summary>
+/// <summary>Reads certificates from PEM (one or many) or DER files; <see cref="SignerCertificateChain"/> sorts out a chain.</summary>
 public static class CertificateFile
 {
     /// <summary>Loads every certificate in a PEM file, or the single certificate of a DER file.</summary>
@@ -29,9 +29,4 @@ public static class CertificateFile
             throw new SigningException(path, $"not a certificate file: {exception.Message}", exception);
         }
     }
-
-    /// <summary>The certificates to embed beside <paramref name="leaf"/>: all but the leaf and self-signed roots.</summary>
-    public static IReadOnlyList<X509Certificate2> IntermediatesOf(X509Certificate2 leaf, IEnumerable<X509Certificate2> certificates) =>
-        [.. certificates.Where(c => c.Thumbprint != leaf.Thumbprint && c.SubjectName.RawData.AsSpan().SequenceEqual(c.IssuerName.RawData) == false)
-            .DistinctBy(c => c.Thumbprint)];
 }

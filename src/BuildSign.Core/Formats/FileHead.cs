@@ -15,7 +15,7 @@ public sealed record FileHead(string Path, ReadOnlyMemory<byte> Bytes, long Leng
     /// <summary>Reads the head of a file.</summary>
     public static FileHead Read(string path)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.None);
+        using var stream = Files.RegularFile.OpenRead(path, 1);
         var buffer = new byte[(int)Math.Min(Size, stream.Length)];
         stream.ReadExactly(buffer);
         return new FileHead(path, buffer, stream.Length);

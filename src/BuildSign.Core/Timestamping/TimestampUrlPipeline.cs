@@ -69,6 +69,7 @@ internal sealed class TimestampUrlPipeline : IDisposable
         if (!_hasFallback || Interlocked.Exchange(ref _stalled, 1) == 1)
             return;
         _ = _control.IsolateAsync();
+        _reopen?.Dispose();
         _reopen = _time.CreateTimer(_ =>
         {
             Volatile.Write(ref _stalled, 0);

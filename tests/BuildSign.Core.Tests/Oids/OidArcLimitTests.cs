@@ -53,6 +53,29 @@ public partial class OidArcLimitTests
         Assert.True(tooLarge.Count == 0, string.Join(Environment.NewLine, tooLarge));
     }
 
+    [GeneratedRegex("\"([0-2](?:\\.[0-9]+){2,})\"")]
+    private static partial Regex OidLiteral();
+
+    [Fact]
+    public void No_source_file_under_src_holds_an_OID_literal_with_an_arc_of_2_to_the_28_or_more_but_the_legacy_one()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "BuildSign.sln"))) root = root.Parent;
+        Assert.NotNull(root);
+        var sources = Directory.EnumerateFiles(Path.Combine(root.FullName, "src"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .ToList();
+        Assert.NotEmpty(sources);
+
+        var found = (from file in sources
+                     from Match match in OidLiteral().Matches(File.ReadAllText(file))
+                     let oid = match.Groups[1].Value
+                     where Arcs(oid).Any(arc => arc >= Limit)
+                     select (File: Path.GetFileName(file), Oid: oid)).ToList();
+
+        Assert.Equal([("WellKnownOids.cs", WellKnownOids.LegacyKeyProtectionAttribute)], found);
+    }
+
     [Fact]
     public void The_legacy_key_protection_OID_is_the_one_the_check_would_refuse()
     {

@@ -92,6 +92,18 @@ public sealed class FileSystemHazardTests : IDisposable
     }
 
     [Fact]
+    public async Task OpeningAFifoAsARegularFileFailsAtOnceInsteadOfWaitingForAWriter()
+    {
+        var fifo = Fifo("swapped.dll");
+
+        var error = await Task.Run(() => Assert.Throws<IOException>(() => BuildSign.Core.Files.RegularFile.OpenRead(fifo).Dispose())).WaitAsync(HangLimit);
+
+        Assert.Equal($"{fifo} is not a regular file (a FIFO, socket or device)", error.Message);
+        using var regular = BuildSign.Core.Files.RegularFile.OpenRead(TestPeFiles.Unsigned(_dir, TestPeFiles.Pe32));
+        Assert.Equal((byte)'M', (byte)regular.ReadByte());
+    }
+
+    [Fact]
     public async Task APinFileThatIsAFifoOrADeviceOrHugeIsRefusedWithoutReadingItAll()
     {
         var fifo = Fifo("pin");

@@ -81,8 +81,11 @@ internal sealed class ActionCredentials(RunnerEnvironment runner, WorkflowComman
             log.Info($"signing-service credential: {TokenVariable} from the workflow's environment");
             return;
         }
-        var origin = new Uri(key).GetLeftPart(UriPartial.Authority);
-        var forAudience = audience ?? origin;
+        if (!Uri.TryCreate(key, UriKind.Absolute, out var service))
+        {
+            return; // The signer reports what is wrong with the key string.
+        }
+        var forAudience = audience ?? service.GetLeftPart(UriPartial.Authority);
         var token = await new OidcTokenClient(runner, log).RequestAsync(forAudience, cancellationToken).ConfigureAwait(false);
         setEnvironment(TokenVariable, token);
         log.Info($"signing-service credential: the job's OIDC token (audience {forAudience})");

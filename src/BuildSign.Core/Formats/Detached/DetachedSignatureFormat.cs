@@ -125,7 +125,7 @@ public sealed class DetachedSignatureFormat : IFileFormat
         CmsSignature cms;
         try
         {
-            cms = CmsSignatureReader.Read(await File.ReadAllBytesAsync(signaturePath, cancellationToken).ConfigureAwait(false));
+            cms = CmsSignatureReader.Read(await ReadSignatureFileAsync(signaturePath, cancellationToken).ConfigureAwait(false));
         }
         catch (CryptographicException e)
         {
@@ -140,5 +140,14 @@ public sealed class DetachedSignatureFormat : IFileFormat
         var algorithm = DigestAlgorithms.FromOid(cms.DigestAlgorithmOid) ?? DigestAlgorithm.Sha256;
         var digest = await StreamingFileDigest.ComputeAsync(path, algorithm, cancellationToken).ConfigureAwait(false);
         return new FileVerification(path, Name, [CmsSignatureVerifier.Verify(cms, digest, options)]);
+    }
+
+    // Opened as a regular file only: a FIFO put there after the check must not block verify.
+    private static async Task<byte[]> ReadSignatureFileAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var stream = Files.RegularFile.OpenRead(path, 1);
+        var bytes = new byte[Math.Min(stream.Length, MaxSignatureFileLength)];
+        await stream.ReadExactlyAsync(bytes, cancellationToken).ConfigureAwait(false);
+        return bytes;
     }
 }

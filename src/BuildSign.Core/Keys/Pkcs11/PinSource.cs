@@ -98,7 +98,7 @@ public sealed class PinSource
         {
             throw new SigningException($"the PIN file named by pin-source is {Files.FileKinds.Describe(kind)}");
         }
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
+        using var stream = Files.RegularFile.OpenRead(path, 1);
         var buffer = new byte[MaxPinFileLength + 1];
         var length = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
         try

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Net.Pkcs11Interop.Common;
 using Net.Pkcs11Interop.HighLevelAPI;
+using BuildSign.Core.Certificates;
 
 namespace BuildSign.Core.Keys.Pkcs11;
 
@@ -263,7 +264,7 @@ public sealed class Pkcs11SigningKey : ISigningKey
         string source;
         if (certificatePath is not null)
         {
-            candidates = SignerCertificateChain.ReadFile(certificatePath);
+            candidates = CertificateFile.Load(certificatePath);
             source = $"the certificate file {certificatePath}";
         }
         else

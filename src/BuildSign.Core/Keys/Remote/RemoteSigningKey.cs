@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
-using BuildSign.Core.Keys.Pkcs11;
+using BuildSign.Core.Certificates;
 
 namespace BuildSign.Core.Keys.Remote;
 
@@ -92,7 +92,7 @@ public sealed class RemoteSigningKey : ISigningKey
             IReadOnlyList<X509Certificate2> candidates;
             if (certificatePath is not null)
             {
-                candidates = SignerCertificateChain.ReadFile(certificatePath);
+                candidates = CertificateFile.Load(certificatePath);
             }
             else if (!string.IsNullOrEmpty(info.CertificateChain))
             {

@@ -95,7 +95,7 @@ public sealed class SoftwareSigningKey : ISigningKey
         {
             others = others.Concat(CertificateFile.Load(certificatePath));
         }
-        return new SoftwareSigningKey(path, leaf, CertificateFile.IntermediatesOf(leaf, others));
+        return new SoftwareSigningKey(path, leaf, SignerCertificateChain.Select([leaf, .. others], c => c.Thumbprint == leaf.Thumbprint, issuersOnly: false)!.Intermediates);
     }
 
     private static SoftwareSigningKey LoadPem(string path, string? password, string? certificatePath)
@@ -111,7 +111,7 @@ public sealed class SoftwareSigningKey : ISigningKey
             var withKey = TryAttach(candidate, pem, password);
             if (withKey is not null)
             {
-                return new SoftwareSigningKey(path, withKey, CertificateFile.IntermediatesOf(candidate, certificates));
+                return new SoftwareSigningKey(path, withKey, SignerCertificateChain.Select(certificates, c => c.Thumbprint == candidate.Thumbprint, issuersOnly: false)!.Intermediates);
             }
         }
         throw new SigningException(path, "no certificate matches the private key");

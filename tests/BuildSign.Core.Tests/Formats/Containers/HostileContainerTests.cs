@@ -129,6 +129,23 @@ public sealed class HostileContainerTests : IDisposable
         Assert.Contains("disagrees with the central directory", result.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task OnlyWhatWillBeSignedStaysUnpacked()
+    {
+        var zip = TestArchive.Create(_dir.File("mixed.zip"),
+            new TestArchiveEntry("ours.dll", UnsignedPe()),
+            new TestArchiveEntry("third-party.dll", File.ReadAllBytes(TestPeFiles.Signed(TestPeFiles.Pe32))));
+
+        using var plan = await PlanAsync(Options(zip));
+
+        var children = Assert.Single(plan.Files).Children;
+        var ours = Assert.Single(children, c => c.Path.EndsWith("ours.dll", StringComparison.Ordinal));
+        var thirdParty = Assert.Single(children, c => c.Path.EndsWith("third-party.dll", StringComparison.Ordinal));
+        Assert.Equal((PlannedAction.Sign, PlannedAction.Skip), (ours.Action, thirdParty.Action));
+        Assert.True(File.Exists(ours.WorkPath));
+        Assert.False(File.Exists(thirdParty.WorkPath));
+    }
+
     private async Task<FileSigningResult> AssertRefusedUnchanged(string zip)
     {
         var before = File.ReadAllBytes(zip);

@@ -1,7 +1,6 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace BuildSign.Core.Keys.Pkcs11;
+namespace BuildSign.Core.Certificates;
 
 /// <summary>
 /// The signer's certificate and the intermediates to embed with it, picked from a set of
@@ -10,35 +9,6 @@ namespace BuildSign.Core.Keys.Pkcs11;
 /// </summary>
 internal sealed record SignerCertificateChain(X509Certificate2 Leaf, IReadOnlyList<X509Certificate2> Intermediates)
 {
-    /// <summary>Reads every certificate of a PEM file (a chain is allowed) or of a DER file.</summary>
-    public static IReadOnlyList<X509Certificate2> ReadFile(string path)
-    {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new SigningException(path, "the certificate file could not be read", ex);
-        }
-        try
-        {
-            var text = System.Text.Encoding.ASCII.GetString(bytes);
-            if (text.Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal))
-            {
-                var collection = new X509Certificate2Collection();
-                collection.ImportFromPem(text);
-                return [.. collection];
-            }
-            return [X509CertificateLoader.LoadCertificate(bytes)];
-        }
-        catch (CryptographicException ex)
-        {
-            throw new SigningException(path, "not a PEM or DER X.509 certificate file", ex);
-        }
-    }
-
     /// <summary>
     /// Picks the leaf as the certificate whose public key <paramref name="matchesKey"/> accepts, and
     /// the intermediates as the other certificates that are not self-signed, leaf's issuer first.
@@ -52,7 +22,7 @@ internal sealed record SignerCertificateChain(X509Certificate2 Leaf, IReadOnlyLi
         {
             return null;
         }
-        var rest = certificates.Where(c => !ReferenceEquals(c, leaf) && !IsSelfSigned(c) && c.Thumbprint != leaf.Thumbprint).ToList();
+        var rest = certificates.Where(c => !ReferenceEquals(c, leaf) && !IsSelfSigned(c) && c.Thumbprint != leaf.Thumbprint).DistinctBy(c => c.Thumbprint).ToList();
         var ordered = new List<X509Certificate2>();
         // Walk up by issuer name so intermediates come in chain order; anything left keeps file order.
         var current = leaf;
