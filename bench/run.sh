@@ -34,6 +34,8 @@ source "$BENCH/lib/prepare.sh"
 source "$BENCH/lib/measure.sh"
 # shellcheck source=lib/report.sh
 source "$BENCH/lib/report.sh"
+# shellcheck source=lib/service.sh
+source "$BENCH/lib/service.sh"
 # shellcheck source=lib/msbuild.sh
 source "$BENCH/lib/msbuild.sh"
 
@@ -133,7 +135,7 @@ main() {
   : >"$RAW"
   LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
   start_tsa "$LATENCY_MS"
-  trap 'kill "$TSA_PID" 2>/dev/null || true' EXIT
+  trap 'kill "$TSA_PID" 2>/dev/null || true; stop_service' EXIT
 
   sha_speed
   local count
@@ -142,6 +144,9 @@ main() {
   done
   scenario ecdsa ecdsa "$FILES" "" buildsign osslsigncode floor
   scenario rsa-tsa rsa "$FILES" "$TSA_URL" buildsign osslsigncode
+  start_service
+  service_scenario "$FILES"
+  stop_service
   [ "$BIG" = 0 ] || big_file
   if [ "$MSBUILD" = 1 ]; then
     msbuild_prepare

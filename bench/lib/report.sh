@@ -59,7 +59,7 @@ write_report() {
     bs_rate=$(calc "$mb / $bs" 0); dgst_rate=$(calc "$mb / $dgst" 0)
     echo "| one 1 GiB file (detached signature) | $(fmt_s "$bs") s = $bs_rate MB/s, peak RSS $rss MB | \`openssl dgst -sha256\`: $(fmt_s "$dgst") s = $dgst_rate MB/s | – | \`openssl speed\`: $(calc "$sha" 0) MB/s | $(calc "100 * $bs_rate / $sha" 0)% of openssl speed | ≥ 80% of openssl speed; RSS ≤ 100 MB | $(met "$bs_rate >= 0.8 * $sha") / $(met "$rss <= 100") |"
   fi
-  echo "| $n files through the remote signing service | n/a — not built yet | | | | | | |"
+  service_report "$n"
   if [ "$MSBUILD" = 1 ]; then
     local with without
     with=$(median msbuild-nochange signing 3); without=$(median msbuild-nochange no-signing 3)

@@ -99,6 +99,24 @@ public sealed class OidcTests(ServiceFixture service)
     }
 
     [Fact]
+    public async Task The_CLI_signs_with_one_OIDC_token_for_the_whole_run_through_a_session()
+    {
+        var tenant = await TenantWithPolicyAsync(service.Issuer.GitHub, new() { ["repository"] = "contoso/app" });
+        using var work = new BuildSign.Testing.TempDirectory("buildsign-oidc-cli");
+        var files = new[] { work.File("a.txt"), work.File("b.txt") };
+        foreach (var file in files) File.WriteAllText(file, file);
+        var jwt = service.Issuer.Mint(service.Issuer.GitHub, GitHubClaims);
+        service.Secret(jwt);
+
+        var sign = service.Cli(new Dictionary<string, string?> { ["BUILDSIGN_TOKEN"] = jwt }, ["sign", "--key", $"{service.Service.Url.AbsoluteUri.TrimEnd('/')}/v1/keys/{tenant.KeyId}", .. files]);
+
+        Assert.True(sign.ExitCode == 0, sign.Output);
+        Assert.All(files, f => Assert.True(File.Exists(f + ".p7s")));
+        // The OIDC token itself is spent: presenting it again is a replay.
+        Assert.Equal(HttpStatusCode.Unauthorized, await SignWith(tenant, jwt));
+    }
+
+    [Fact]
     public async Task Policies_without_claims_are_refused()
     {
         var tenant = await service.CreateTenantAsync("oidc-policy-bad");

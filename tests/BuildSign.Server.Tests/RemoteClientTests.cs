@@ -95,7 +95,7 @@ public sealed class RemoteClientTests(ServiceFixture service)
         using var work = new TempDirectory("buildsign-faults");
         var files = new[] { work.File("a.txt"), work.File("b.txt") };
         foreach (var file in files) File.WriteAllText(file, "content of " + file);
-        proxy.Enqueue("swap");
+        proxy.Enqueue("pass", "swap"); // the run's signer-certificate probe first, then the files' batch
 
         var result = service.Cli(new Dictionary<string, string?> { ["BUILDSIGN_TOKEN"] = tenant.Signer }, ["sign", "--key", $"{proxy.Url.AbsoluteUri.TrimEnd('/')}/v1/keys/{tenant.KeyId}", .. files]);
 

@@ -41,6 +41,14 @@ public sealed class ServiceFixtureClient : IDisposable
         return await response.Content.ReadAsByteArrayAsync();
     }
 
+    public async Task<System.Net.HttpStatusCode> StatusAsync(string path, string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await _http.SendAsync(request);
+        return response.StatusCode;
+    }
+
     public void Dispose() => _http.Dispose();
 
     private async Task<JsonNode> SendAsync(HttpMethod method, string path, string token, object body)

@@ -43,12 +43,14 @@ public sealed class WholeFlowTests(ServiceFixture service)
             Assert.Contains("Signature verification: ok", verify.StandardOutput);
         }
 
-        // One HTTP batch for 200 files: the audit has exactly one sign record for the key, naming every file.
+        // One HTTP batch for the 200 files (after the run's one-digest signer-certificate probe): the audit
+        // has exactly one sign record naming every file.
         var (status, audit) = await service.CallAsync(HttpMethod.Get, $"/v1/audit?key={tenant.KeyId}", tenant.Auditor);
         Assert.Equal(HttpStatusCode.OK, status);
         var signRecords = audit!["records"]!.AsArray().Where(r => r!["action"]!.GetValue<string>() == "sign").ToList();
-        Assert.Single(signRecords);
-        var digests = signRecords[0]!["record"]!["digests"]!.AsArray();
+        Assert.Equal(2, signRecords.Count);
+        Assert.Equal("(signer certificate check)", signRecords[0]!["record"]!["digests"]![0]!["file"]!.GetValue<string>());
+        var digests = signRecords[1]!["record"]!["digests"]!.AsArray();
         Assert.Equal(200, digests.Count);
         Assert.Contains(digests, d => d!["file"]!.GetValue<string>().EndsWith("app137.dll", StringComparison.Ordinal));
     }

@@ -29,7 +29,7 @@ public sealed class ServiceMetrics
     public string Render()
     {
         var text = new StringBuilder();
-        Counter(text, "buildsign_sign_requests_total", "Sign requests answered (replays included)", Interlocked.Read(ref _signRequests));
+        Counter(text, "buildsign_sign_requests_total", "Sign requests that signed (an idempotent replay is not counted)", Interlocked.Read(ref _signRequests));
         Counter(text, "buildsign_sign_request_bytes_total", "Body bytes of those sign requests", Interlocked.Read(ref _signRequestBytes));
         Counter(text, "buildsign_signatures_total", "Digests signed", Interlocked.Read(ref _signatures));
         Counter(text, "buildsign_authentication_failures_total", "Failed authentications", Interlocked.Read(ref _authenticationFailures));

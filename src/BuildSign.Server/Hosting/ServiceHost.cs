@@ -112,6 +112,7 @@ public static class ServiceHost
         KeyEndpoints.Map(v1);
         SignEndpoints.Map(v1);
         AuditEndpoints.Map(v1);
+        OidcSessionEndpoints.Map(v1);
         return app;
     }
 

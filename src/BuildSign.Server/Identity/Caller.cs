@@ -24,6 +24,9 @@ public sealed record Caller
     /// <summary>For an OIDC identity: its claims (string values), matched against key policies and audited.</summary>
     public IReadOnlyDictionary<string, string>? Claims { get; init; }
 
+    /// <summary>For an OIDC token: when it expires (a session from it may not outlive it).</summary>
+    public DateTimeOffset? Expires { get; init; }
+
     /// <summary>Whether this is an OIDC identity.</summary>
     public bool IsOidc => Issuer is not null;
 }

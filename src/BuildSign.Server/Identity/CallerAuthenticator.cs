@@ -8,7 +8,7 @@ namespace BuildSign.Server.Identity;
 /// expired and revoked ones refused) or an OIDC token from a trusted issuer. Failures are audited with
 /// the reason and the client address, never the credential, and rate-limited per address.
 /// </summary>
-public sealed class CallerAuthenticator(IServiceStore store, OidcTokenValidator oidc, FailedAuthenticationLimiter limiter, AuditLog audit, TimeProvider time, Endpoints.ServiceMetrics metrics)
+public sealed class CallerAuthenticator(IServiceStore store, OidcTokenValidator oidc, FailedAuthenticationLimiter limiter, AuditLog audit, TimeProvider time, Endpoints.ServiceMetrics metrics, Signing.ServiceKeyring keyring)
 {
     /// <summary>The caller, or the response to send instead (401 or 429).</summary>
     public async Task<(Caller? Caller, IResult? Failure)> AuthenticateAsync(HttpContext context)
@@ -29,7 +29,12 @@ public sealed class CallerAuthenticator(IServiceStore store, OidcTokenValidator 
         else
         {
             var credential = header[7..].Trim();
-            if (OidcTokenValidator.LooksLikeJwt(credential))
+            if (credential.StartsWith(OidcSessionTokens.Prefix, StringComparison.Ordinal))
+            {
+                caller = OidcSessionTokens.Read(credential, keyring, time);
+                refusal = caller is null ? "invalid or expired OIDC session token" : null;
+            }
+            else if (OidcTokenValidator.LooksLikeJwt(credential))
             {
                 (caller, refusal) = await oidc.ValidateAsync(credential, context.RequestAborted).ConfigureAwait(false);
             }

@@ -33,7 +33,7 @@ public sealed class OidcTokenValidator
     }
 
     /// <summary>Whether a bearer credential has the shape of a JWT (three base64url parts).</summary>
-    public static bool LooksLikeJwt(string credential) => credential.Count(c => c == '.') == 2 && !credential.StartsWith(ApiTokens.Prefix, StringComparison.Ordinal);
+    public static bool LooksLikeJwt(string credential) => credential.Count(c => c == '.') == 2 && !credential.StartsWith(ApiTokens.Prefix, StringComparison.Ordinal) && !credential.StartsWith(OidcSessionTokens.Prefix, StringComparison.Ordinal);
 
     /// <summary>The caller the token identifies, or the reason it is refused (never containing the token).</summary>
     public async Task<(Caller? Caller, string? Refusal)> ValidateAsync(string jwt, CancellationToken cancellationToken)
@@ -99,6 +99,7 @@ public sealed class OidcTokenValidator
         }
         return (new Caller
         {
+            Expires = new DateTimeOffset(token.ValidTo, TimeSpan.Zero),
             Credential = $"oidc:{token.Issuer}#{token.Subject}",
             Role = Roles.Signer,
             Issuer = issuer.Options.Issuer,

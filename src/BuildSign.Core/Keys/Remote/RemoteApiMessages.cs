@@ -27,6 +27,9 @@ internal sealed record RemoteSignRequest(
 /// <summary>POST /v1/keys/{id}/sign answer.</summary>
 internal sealed record RemoteSignResponse([property: JsonPropertyName("signatures")] IReadOnlyList<string?>? Signatures);
 
+/// <summary>POST /v1/oidc/session answer.</summary>
+internal sealed record RemoteOidcSession([property: JsonPropertyName("token")] string? Token);
+
 /// <summary>An error answer.</summary>
 internal sealed record RemoteError([property: JsonPropertyName("error")] string? Error);
 
@@ -34,5 +37,6 @@ internal sealed record RemoteError([property: JsonPropertyName("error")] string?
 [JsonSerializable(typeof(RemoteSignRequest))]
 [JsonSerializable(typeof(RemoteSignResponse))]
 [JsonSerializable(typeof(RemoteError))]
+[JsonSerializable(typeof(RemoteOidcSession))]
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 internal sealed partial class RemoteApiJson : JsonSerializerContext;

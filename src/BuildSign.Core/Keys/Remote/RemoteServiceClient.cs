@@ -20,7 +20,7 @@ namespace BuildSign.Core.Keys.Remote;
 internal sealed class RemoteServiceClient : IDisposable
 {
     private readonly HttpClient _http;
-    private readonly string _token;
+    private string _token;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
     private int _requests;
     private long _requestBytes;
@@ -38,6 +38,9 @@ internal sealed class RemoteServiceClient : IDisposable
         _http = new HttpClient(handler) { BaseAddress = new Uri(address.ServiceBase.AbsoluteUri.TrimEnd('/') + "/"), Timeout = Timeout.InfiniteTimeSpan };
         _pipeline = BuildPipeline(options);
     }
+
+    /// <summary>Uses another credential from now on (a session token the service exchanged for an OIDC token).</summary>
+    public void UseToken(string token) => _token = token;
 
     /// <summary>HTTP requests sent, retries included.</summary>
     public int Requests => Volatile.Read(ref _requests);

@@ -65,9 +65,19 @@ public sealed class RemoteSigningKey : ISigningKey
     {
         ArgumentNullException.ThrowIfNull(address);
         options ??= new RemoteServiceOptions();
-        var client = new RemoteServiceClient(address, options.ReadToken(), options);
+        var credential = options.ReadToken();
+        var client = new RemoteServiceClient(address, credential, options);
         try
         {
+            if (IsOidcToken(credential))
+            {
+                // A CI OIDC token may be presented once (the service refuses a replayed jti): exchange it
+                // for a session token that this run's further requests carry.
+                using var exchange = await client.SendAsync(() => new HttpRequestMessage(HttpMethod.Post, "v1/oidc/session"), cancellationToken).ConfigureAwait(false);
+                await ThrowIfFailedAsync(exchange, address, cancellationToken).ConfigureAwait(false);
+                var session = await exchange.Content.ReadFromJsonAsync(RemoteApiJson.Default.RemoteOidcSession, cancellationToken).ConfigureAwait(false);
+                client.UseToken(session?.Token ?? throw new SigningException("the signing service sent no session for the OIDC token"));
+            }
             using var response = await client.SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"v1/keys/{Uri.EscapeDataString(address.KeyId)}"), cancellationToken).ConfigureAwait(false);
             await ThrowIfFailedAsync(response, address, cancellationToken).ConfigureAwait(false);
             var info = await response.Content.ReadFromJsonAsync(RemoteApiJson.Default.RemoteKeyInfo, cancellationToken).ConfigureAwait(false)
@@ -199,6 +209,10 @@ public sealed class RemoteSigningKey : ISigningKey
             ? DigestSignature.Signed(signature)
             : DigestSignature.Refused($"the signing service returned a signature for {request.Label} that does not verify with the key's certificate");
     }
+
+    // A JWT: three base64url parts; API tokens (bst_) and session tokens (bss_) are not.
+    private static bool IsOidcToken(string credential) =>
+        credential.Count(c => c == '.') == 2 && !credential.StartsWith("bst_", StringComparison.Ordinal) && !credential.StartsWith("bss_", StringComparison.Ordinal);
 
     private static string? FileName(string label) => string.IsNullOrEmpty(label) ? null : label.Length > 260 ? label[^260..] : label;
 
