@@ -42,7 +42,7 @@ public sealed class NuGetSignatureStructureTests(NuGetFixture fixture) : IDispos
         Assert.Equal(reference.EssCertIdHashAlgorithm, ours.EssCertIdHashAlgorithm);
         Assert.Equal(reference.EssCertIdHashAlgorithmHasParameters, ours.EssCertIdHashAlgorithmHasParameters);
         // MS-DOS times count 2-second steps; dotnet nuget sign may round its entry time up to the next one.
-        Assert.InRange(reference.EntryDosTime - DosTime(reference.SigningTime), 0, 1);
+        Assert.InRange((long)reference.EntryDosTime - DosTime(reference.SigningTime), 0L, 1L);
         Assert.Equal(DosTime(ours.SigningTime), ours.EntryDosTime);
         Assert.Equal(reference.SignedAttributeTypes.Order(), ours.SignedAttributeTypes.Where(o => o != WellKnownOids.KeyProtectionAttribute).Order());
 
