@@ -1,3 +1,4 @@
 import { signingServiceSuite } from './signingServiceSuite';
 
-signingServiceSuite(false);
+// An API-token connection and a workload-identity connection.
+signingServiceSuite(true);

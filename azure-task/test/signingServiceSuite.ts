@@ -3,11 +3,9 @@
 // federation with a token from a local stand-in for Azure DevOps' OIDC endpoint and issuer. Files
 // are checked with osslsigncode; the service's audit log names the pipeline run the task passed.
 //
-// serviceEndToEnd.test.ts runs it with the API-token connection. The workload-identity case runs
-// from test/pending/ (outside `npm test`'s glob) until the service accepts one OIDC token on each
-// request of a run: `buildsign sign` opens the key (GET) and then signs (POST) with the one token
-// Azure DevOps issued for the job, and the service refuses the second request as a "jti replay".
-// On a service without that refusal the case passes (tried here on a local build).
+// serviceEndToEnd.test.ts runs both. The OIDC token Azure DevOps issues for the job may be presented
+// only once (the service refuses a reused jti), so the CLI's https:// key client spends it on one
+// service session and makes the run's requests with that.
 import assert = require('assert');
 import fs = require('fs');
 import https = require('https');
