@@ -69,6 +69,30 @@ internal sealed class Pkcs11Module
         }
     }
 
+    /// <summary>
+    /// Ends what a key opened on this module: logs out (when it logged in), closes its sessions
+    /// and gives the module back.
+    /// </summary>
+    public void Close(IReadOnlyList<ISession> sessions, ulong slotId, bool loggedIn)
+    {
+        if (loggedIn && sessions.Count > 0)
+        {
+            Logout(sessions[0], slotId);
+        }
+        foreach (var session in sessions)
+        {
+            try
+            {
+                session.Dispose();
+            }
+            catch (Pkcs11Exception)
+            {
+                // The token may be gone already; nothing is left to release in it.
+            }
+        }
+        Release();
+    }
+
     /// <summary>Gives the module back; the last user finalizes and unloads it.</summary>
     public void Release()
     {

@@ -110,7 +110,7 @@ public sealed class Pkcs11SigningKey : ISigningKey
         }
         catch
         {
-            Close(module, sessions, slotId, loggedIn);
+            module.Close(sessions, slotId, loggedIn);
             throw;
         }
         finally
@@ -176,7 +176,7 @@ public sealed class Pkcs11SigningKey : ISigningKey
             return;
         }
         await _pool.DrainAsync().ConfigureAwait(false);
-        Close(_module, _pool.All, _slotId, _loggedIn);
+        _module.Close(_pool.All, _slotId, _loggedIn);
     }
 
     private byte[] SigningInput(DigestSignRequest request)
@@ -312,25 +312,5 @@ public sealed class Pkcs11SigningKey : ISigningKey
         }
         using var ecdsa = certificate.GetECDsaPublicKey();
         return ecdsa is not null && ecdsa.VerifyHash(digest, signature, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
-    }
-
-    private static void Close(Pkcs11Module module, IReadOnlyList<ISession> sessions, ulong slotId, bool loggedIn)
-    {
-        if (loggedIn && sessions.Count > 0)
-        {
-            module.Logout(sessions[0], slotId);
-        }
-        foreach (var session in sessions)
-        {
-            try
-            {
-                session.Dispose();
-            }
-            catch (Pkcs11Exception)
-            {
-                // The token may be gone already; nothing is left to release in it.
-            }
-        }
-        module.Release();
     }
 }

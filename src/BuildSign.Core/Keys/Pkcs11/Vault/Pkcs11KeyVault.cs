@@ -91,12 +91,12 @@ public sealed class Pkcs11KeyVault : IDisposable
         }
         catch (Pkcs11Exception ex)
         {
-            Close(module, opened, slotId, loggedIn);
+            module.Close(opened, slotId, loggedIn);
             throw new SigningException($"opening the service token failed in {ex.Method}: {ex.RV}", ex);
         }
         catch
         {
-            Close(module, opened, slotId, loggedIn);
+            module.Close(opened, slotId, loggedIn);
             throw;
         }
         finally
@@ -214,7 +214,7 @@ public sealed class Pkcs11KeyVault : IDisposable
             return;
         }
         _pool.DrainAsync().GetAwaiter().GetResult();
-        Close(_module, _pool.All, _slotId, loggedIn: true);
+        _module.Close(_pool.All, _slotId, loggedIn: true);
     }
 
     private T WithSession<T>(Func<ISession, T> action, string what)
@@ -282,24 +282,4 @@ public sealed class Pkcs11KeyVault : IDisposable
     }
 
     private static string Trim(string text) => text.TrimEnd(' ', '\0');
-
-    private static void Close(Pkcs11Module module, IReadOnlyList<ISession> sessions, ulong slotId, bool loggedIn)
-    {
-        if (loggedIn && sessions.Count > 0)
-        {
-            module.Logout(sessions[0], slotId);
-        }
-        foreach (var session in sessions)
-        {
-            try
-            {
-                session.Dispose();
-            }
-            catch (Pkcs11Exception)
-            {
-                // A session that will not close is gone with the module.
-            }
-        }
-        module.Release();
-    }
 }
