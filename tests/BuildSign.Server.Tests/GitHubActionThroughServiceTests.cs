@@ -42,23 +42,12 @@ public sealed class GitHubActionThroughServiceTests(ServiceFixture service) : IA
         File.WriteAllText(outputFile, "");
         var keyUrl = $"{service.Service.Url.AbsoluteUri.TrimEnd('/')}/v1/keys/{tenant.KeyId}";
 
-        // Not through service.Cli: that output is kept for the fixture's secret scan, and the action
-        // prints the token once, on purpose, in the ::add-mask:: line the runner hides it by.
-        var result = ExternalTool.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "buildsign.dll"), "github-action"], new Dictionary<string, string?>
+        var result = RunAction(workspace, outputFile, Path.Combine(_runner.Path, "step_summary"), "777", new Dictionary<string, string?>
         {
-            ["DOTNET_NOLOGO"] = "1",
-            ["BUILDSIGN_TLS_CA"] = service.Files.TlsCertificate,
-            ["BUILDSIGN_TOKEN"] = null,
-            ["GITHUB_ACTIONS"] = "true",
-            ["GITHUB_WORKSPACE"] = workspace,
-            ["GITHUB_OUTPUT"] = outputFile,
-            ["GITHUB_STEP_SUMMARY"] = Path.Combine(_runner.Path, "step_summary"),
-            ["GITHUB_REPOSITORY"] = "octo-org/hello",
-            ["GITHUB_RUN_ID"] = "777",
             ["INPUT_KEY"] = keyUrl,
             ["INPUT_FILES"] = "out/*.dll",
             ["INPUT_TOKEN"] = tenant.Signer,
-        }, timeout: TimeSpan.FromMinutes(3));
+        });
 
         Assert.True(result.ExitCode == 0, result.Output);
         var lines = result.StandardOutput.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
@@ -111,23 +100,14 @@ public sealed class GitHubActionThroughServiceTests(ServiceFixture service) : IA
         File.Copy(TestPeFiles.Unsigned(_runner, TestPeFiles.Pe32Plus), app);
         var outputFile = Path.Combine(_runner.Path, "oidc_output");
         File.WriteAllText(outputFile, "");
-        var result = ExternalTool.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "buildsign.dll"), "github-action"], new Dictionary<string, string?>
+        var result = RunAction(workspace, outputFile, Path.Combine(_runner.Path, "oidc_summary"), "778", new Dictionary<string, string?>
         {
-            ["DOTNET_NOLOGO"] = "1",
-            ["BUILDSIGN_TLS_CA"] = service.Files.TlsCertificate,
-            ["BUILDSIGN_TOKEN"] = null,
-            ["GITHUB_ACTIONS"] = "true",
-            ["GITHUB_WORKSPACE"] = workspace,
-            ["GITHUB_OUTPUT"] = outputFile,
-            ["GITHUB_STEP_SUMMARY"] = Path.Combine(_runner.Path, "oidc_summary"),
-            ["GITHUB_REPOSITORY"] = "octo-org/hello",
-            ["GITHUB_RUN_ID"] = "778",
             ["ACTIONS_ID_TOKEN_REQUEST_URL"] = tokenUrl,
             ["ACTIONS_ID_TOKEN_REQUEST_TOKEN"] = RequestToken,
             ["INPUT_KEY"] = $"{service.Service.Url.AbsoluteUri.TrimEnd('/')}/v1/keys/{tenant.KeyId}",
             ["INPUT_FILES"] = "*.dll",
             ["INPUT_OIDC-AUDIENCE"] = "buildsign-test",
-        }, timeout: TimeSpan.FromMinutes(3));
+        });
 
         Assert.True(result.ExitCode == 0, result.Output);
         Assert.Equal(["buildsign-test"], audiences);
@@ -143,5 +123,28 @@ public sealed class GitHubActionThroughServiceTests(ServiceFixture service) : IA
         Assert.Equal(HttpStatusCode.OK, auditStatus);
         var record = audit!["records"]!.AsArray().Last(r => r!["action"]!.GetValue<string>() == "sign")!["record"]!;
         Assert.Contains("repo:octo-org/hello", JsonSerializer.Serialize(record), StringComparison.Ordinal);
+    }
+
+    // Not through service.Cli: that output is kept for the fixture's secret scan, and the action
+    // prints each secret once, on purpose, in the ::add-mask:: line the runner hides it by.
+    private ToolResult RunAction(string workspace, string outputFile, string summaryFile, string runId, Dictionary<string, string?> job)
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            ["DOTNET_NOLOGO"] = "1",
+            ["BUILDSIGN_TLS_CA"] = service.Files.TlsCertificate,
+            ["BUILDSIGN_TOKEN"] = null,
+            ["GITHUB_ACTIONS"] = "true",
+            ["GITHUB_WORKSPACE"] = workspace,
+            ["GITHUB_OUTPUT"] = outputFile,
+            ["GITHUB_STEP_SUMMARY"] = summaryFile,
+            ["GITHUB_REPOSITORY"] = "octo-org/hello",
+            ["GITHUB_RUN_ID"] = runId,
+        };
+        foreach (var (name, value) in job)
+        {
+            environment[name] = value;
+        }
+        return ExternalTool.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "buildsign.dll"), "github-action"], environment, timeout: TimeSpan.FromMinutes(3));
     }
 }
