@@ -48,6 +48,8 @@ public sealed class TimestampAuthority
         ArgumentNullException.ThrowIfNull(privateKey);
         if (TimestampSigningCertificate.FindProblem(certificate) is { } problem)
             throw new SigningException(problem);
+        if (policyOid is not null && ObjectIdentifierRule.FindProblem(policyOid) is { } policyProblem)
+            throw new SigningException($"TSA policy: {policyProblem}");
         Certificate = certificate;
         PolicyOid = policyOid ?? DefaultPolicyOid;
         _certificate = new BcCertificate(certificate.RawData);
