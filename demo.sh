@@ -72,7 +72,7 @@ mkdir -p "$out/unpacked" && (cd "$out/unpacked" && unzip -q -o "../packages/$(ba
 pe_files+=("$out/unpacked/lib/net10.0/SignedPackage.dll")
 
 echo "==> verifying with buildsign"
-buildsign verify --trusted-certificate .buildsign/hsm/dev-root.pem "${pe_files[@]}" "${packages[@]}"
+buildsign verify --trusted-certificate .buildsign/hsm/dev-root.pem --trusted-timestamp-certificate .buildsign/hsm/dev-root.pem "${pe_files[@]}" "${packages[@]}"
 
 echo "==> verifying with osslsigncode (an independent verifier)"
 for f in "${pe_files[@]}"; do
