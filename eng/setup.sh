@@ -21,6 +21,8 @@ ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need_packages+=(postgresq
 # The container tests check archives with readers BuildSign did not write: unzip and Python's zipfile.
 command -v unzip >/dev/null || need_packages+=(unzip)
 command -v python3 >/dev/null || need_packages+=(python3)
+# The CLI test of live progress runs buildsign on a pseudo-terminal with script(1).
+command -v script >/dev/null || need_packages+=(bsdutils)
 # The Azure DevOps extension (azure-task/): node and npm build and test it; unzip (above) reads the .vsix.
 command -v node >/dev/null || need_packages+=(nodejs)
 command -v npm >/dev/null || need_packages+=(npm)

@@ -334,4 +334,25 @@ public sealed class SignCommandTests(CliFixture cli) : IDisposable
         Assert.DoesNotContain("\u001b", result.Output);
         Assert.DoesNotContain(result.StandardOutput.Split('\n'), line => line.StartsWith("signed    fake.dll", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void AnInteractiveTerminalShowsLiveProgressWhileRedirectedOutputGetsOnlyTheFinalLines()
+    {
+        var onTerminal = _dir.File("terminal.txt");
+        var redirected = _dir.File("redirected.txt");
+        File.WriteAllText(onTerminal, "text");
+        File.WriteAllText(redirected, "text");
+        var buildsign = Path.Combine(AppContext.BaseDirectory, "buildsign.dll");
+
+        // script(1) runs the command on a pseudo-terminal, as a user's shell would.
+        var terminal = ExternalTool.Run("script", ["-qec", $"dotnet '{buildsign}' sign --key 'file:{cli.Pki.RsaPfx}' '{onTerminal}'", "/dev/null"],
+            new Dictionary<string, string?> { ["DOTNET_NOLOGO"] = "1" }, timeout: TimeSpan.FromMinutes(2));
+        var piped = cli.Run("sign", "--key", $"file:{cli.Pki.RsaPfx}", redirected);
+
+        Assert.True(terminal.ExitCode == 0, terminal.Output);
+        Assert.Contains("\u001b[2Ksigning: 1/1", terminal.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("1 signed, 0 skipped, 0 failed", terminal.StandardOutput, StringComparison.Ordinal);
+        Assert.True(piped.ExitCode == 0, piped.Output);
+        Assert.DoesNotContain("signing: ", piped.Output, StringComparison.Ordinal);
+    }
 }
